@@ -1,0 +1,80 @@
+import etag from '@fastify/etag'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { Config } from './config.js'
+import type { Database } from './db/client.js'
+import { requireCaller, resolveCaller } from './http/auth.js'
+import { notFoundHandler, problemHandler } from './http/errors.js'
+import {
+  createMetrics,
+  loggerOptions,
+  registerRequestTelemetry,
+  requestIdFrom,
+} from './http/observability.js'
+import { registerDocs, registerOpenapi } from './http/openapi.js'
+import { registerRateLimit } from './http/rate-limit.js'
+import { studentAccessHook } from './http/student-access.js'
+import { healthRoutes } from './modules/health/health.routes.js'
+import { referenceRoutes } from './modules/reference/reference.routes.js'
+import { profileRoutes } from './modules/students/profile.routes.js'
+import { usersRoutes } from './modules/users/users.routes.js'
+
+/** Builds the app; never listens. Doubles as the route map. */
+export async function buildApp({
+  config,
+  database,
+  logStream,
+}: {
+  config: Config
+  database: Database
+  /** Where logs go instead of stdout (tests read them). */
+  logStream?: DestinationStream
+}): Promise<FastifyInstance> {
+  const { db } = database
+  const app = Fastify({
+    logger: logStream
+      ? { ...loggerOptions(config), transport: undefined, stream: logStream }
+      : loggerOptions(config),
+    genReqId: requestIdFrom,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    // Keep-alive sockets close when the server closes, so shutdown does not wait on idle clients.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.setErrorHandler(problemHandler)
+  app.setNotFoundHandler(notFoundHandler)
+  // JSON only: without this, text/plain bodies would be parsed as strings instead of refused with 415.
+  app.removeContentTypeParser('text/plain')
+
+  const metrics = createMetrics()
+  registerRequestTelemetry(app, metrics)
+  await app.register(etag, { weak: true })
+  await registerOpenapi(app)
+
+  // Order matters: resolve the token, count the request against its limit, then require a caller.
+  await app.register(resolveCaller, { db })
+  await registerRateLimit(app, { config, db })
+  await app.register(requireCaller)
+
+  await app.register(healthRoutes, { database, metrics, config })
+  await registerDocs(app)
+  await app.register(usersRoutes, { db })
+  await app.register(referenceRoutes)
+
+  // Every student-data route lives in this scope, behind the one access check.
+  await app.register(
+    async (students) => {
+      students.addHook('preParsing', studentAccessHook(db))
+      await students.register(profileRoutes, { prefix: '/profile', db })
+    },
+    { prefix: '/v1/students/:studentId' },
+  )
+
+  return app
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+
+// Booleans from the environment: z.coerce.boolean() would read "false" as true.
+const flag = (fallback: boolean) => z.stringbool().default(fallback)
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('interface to listen on (0.0.0.0 in containers)'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .optional()
+    .describe('PostgreSQL connection string; unset → embedded PGlite in DATA_DIR'),
+  DATA_DIR: z.string().min(1).default('./data').describe('folder of the embedded database'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  MIGRATE_ON_START: flag(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_TOKEN: z
+    .string()
+    .min(32, 'ADMIN_TOKEN must be at least 32 characters')
+    .optional()
+    .describe('bootstraps the first admin; secrets never have defaults'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_ANON_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  METRICS_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('when set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>"'),
+  TRUST_PROXY: flag(false),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+})
+
+export type Config = Readonly<z.infer<typeof Env>>
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad value throws a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty string in .env means "not set", as it does for most tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = Env.safeParse(present)
+  if (!parsed.success) throw new ConfigError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`)
+  return Object.freeze(parsed.data)
+}

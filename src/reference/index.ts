@@ -1,0 +1,6 @@
+export * from './forms.js'
+export * from './ir-topics.js'
+export * from './normalize.js'
+export * from './score-scale.js'
+export * from './subjects.js'
+export * from './systems.js'
