@@ -16,7 +16,10 @@ test('the embedded database keeps data in DATA_DIR across restarts, and migratin
 
     const second = await openPglite(dir)
     await runMigrations(second)
-    expect(await findUserByEmail(second.db, 'KEPT@example.test')).toMatchObject({ name: 'Kept', role: 'student' })
+    expect(await findUserByEmail(second.db, 'KEPT@example.test')).toMatchObject({
+      name: 'Kept',
+      role: 'student',
+    })
     await second.close()
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -141,7 +141,11 @@ describe('readiness', () => {
     try {
       const http = supertest(app.server)
       expectProblem(await http.get('/health/ready'), 503, 'database.unavailable')
-      expectProblem(await http.get('/v1/me').set('Authorization', 'Bearer s2p_whatever'), 503, 'database.unavailable')
+      expectProblem(
+        await http.get('/v1/me').set('Authorization', 'Bearer s2p_whatever'),
+        503,
+        'database.unavailable',
+      )
     } finally {
       await app.close()
       await database.close()
