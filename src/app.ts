@@ -17,6 +17,7 @@ import { registerRateLimit } from './http/rate-limit.js'
 import { studentAccessHook } from './http/student-access.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { referenceRoutes } from './modules/reference/reference.routes.js'
+import { blocksRoutes } from './modules/qbank/blocks.routes.js'
 import { profileRoutes } from './modules/students/profile.routes.js'
 import { usersRoutes } from './modules/users/users.routes.js'
 
@@ -72,6 +73,7 @@ export async function buildApp({
     async (students) => {
       students.addHook('preParsing', studentAccessHook(db))
       await students.register(profileRoutes, { prefix: '/profile', db })
+      await students.register(blocksRoutes, { prefix: '/blocks', db })
     },
     { prefix: '/v1/students/:studentId' },
   )

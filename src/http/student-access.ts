@@ -9,6 +9,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The student whose data the route touches, after the access check. */
     studentId: string
+    /** That student's IANA time zone: decides its days and weeks. */
+    studentTimezone: string
   }
 }
 
@@ -28,7 +30,7 @@ export async function authorizeStudent(
   caller: Caller,
   studentIdParam: string,
   access: Access,
-): Promise<string> {
+): Promise<{ studentId: string; timezone: string }> {
   const hidden = () => notFound('student', studentIdParam)
   const studentId = studentIdParam === 'me' ? caller.userId : studentIdParam
   if (!UUID.test(studentId)) throw hidden()
@@ -39,12 +41,12 @@ export async function authorizeStudent(
     const scope = access === 'read' ? 'progress:read' : 'progress:write'
     if (!hasScope(caller, scope))
       throw forbidden('auth.scope_missing', `This needs a token with the ${scope} scope`)
-    return studentId_
+    return { studentId: studentId_, timezone: caller.timezone }
   }
   if (isAdmin(caller)) {
     const user = await findUser(db, studentId_)
     if (user?.role !== 'student') throw hidden()
-    return studentId_
+    return { studentId: studentId_, timezone: user.timezone }
   }
   throw hidden()
 }
@@ -60,6 +62,13 @@ export const accessFor = (req: FastifyRequest): Access =>
 export function studentAccessHook(db: Db) {
   return async (req: FastifyRequest) => {
     const params = req.params as { studentId?: string }
-    req.studentId = await authorizeStudent(db, callerOf(req), params.studentId ?? '', accessFor(req))
+    const { studentId, timezone } = await authorizeStudent(
+      db,
+      callerOf(req),
+      params.studentId ?? '',
+      accessFor(req),
+    )
+    req.studentId = studentId
+    req.studentTimezone = timezone
   }
 }

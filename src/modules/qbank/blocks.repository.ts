@@ -1,0 +1,278 @@
+import { and, asc, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm'
+import type { Db, Tx } from '../../db/client.js'
+import { decodeCursor, encodeCursor, type ListQuery } from '../sync/pagination.js'
+import type { Block } from './blocks.schemas.js'
+import { blocks, blockSubjects, blockSystems } from './blocks.table.js'
+import type { NormalizedBlock } from './blocks.validation.js'
+
+const pct = (correct: number, total: number) => (total === 0 ? 0 : Math.round((1000 * correct) / total) / 10)
+
+// Breakdowns come back with the block in the same query (no N+1): one json_agg per child table.
+const blockColumns = {
+  id: blocks.id,
+  studentId: blocks.studentId,
+  source: blocks.source,
+  externalId: blocks.externalId,
+  takenAt: blocks.takenAt,
+  questionCount: blocks.questionCount,
+  correctCount: blocks.correctCount,
+  newQuestionCount: blocks.newQuestionCount,
+  pass: blocks.pass,
+  timed: blocks.timed,
+  selection: blocks.selection,
+  durationMinutes: blocks.durationMinutes,
+  reviewMinutes: blocks.reviewMinutes,
+  mistakesKnowledge: blocks.mistakesKnowledge,
+  mistakesMisread: blocks.mistakesMisread,
+  mistakesTiming: blocks.mistakesTiming,
+  topics: blocks.topics,
+  note: blocks.note,
+  createdAt: blocks.createdAt,
+  updatedAt: blocks.updatedAt,
+  deletedAt: blocks.deletedAt,
+  systems: sql<{ system: string; total: number; correct: number }[]>`coalesce((
+    select json_agg(json_build_object('system', s.system, 'total', s.total, 'correct', s.correct) order by s.system)
+    from ${blockSystems} s where s.block_id = ${blocks.id}), '[]'::json)`,
+  subjects: sql<{ subject: string; total: number; correct: number }[]>`coalesce((
+    select json_agg(json_build_object('subject', s.subject, 'total', s.total, 'correct', s.correct) order by s.subject)
+    from ${blockSubjects} s where s.block_id = ${blocks.id}), '[]'::json)`,
+}
+type BlockRow = {
+  [K in keyof typeof blockColumns]: (typeof blockColumns)[K] extends SQL<infer T> ? T : unknown
+} & Record<string, unknown>
+
+function toBlock(row: {
+  id: string
+  studentId: string
+  source: string
+  externalId: string | null
+  takenAt: Date
+  questionCount: number
+  correctCount: number
+  newQuestionCount: number
+  pass: 'first' | 'review'
+  timed: boolean
+  selection: 'random' | 'subject'
+  durationMinutes: number | null
+  reviewMinutes: number | null
+  mistakesKnowledge: number | null
+  mistakesMisread: number | null
+  mistakesTiming: number | null
+  topics: string[]
+  note: string | null
+  createdAt: Date
+  updatedAt: Date
+  deletedAt: Date | null
+  systems: { system: string; total: number; correct: number }[]
+  subjects: { subject: string; total: number; correct: number }[]
+}): Block {
+  const hasMistakes =
+    row.mistakesKnowledge !== null || row.mistakesMisread !== null || row.mistakesTiming !== null
+  return {
+    id: row.id,
+    studentId: row.studentId,
+    source: row.source,
+    externalId: row.externalId,
+    takenAt: row.takenAt.toISOString(),
+    questionCount: row.questionCount,
+    correctCount: row.correctCount,
+    percentCorrect: pct(row.correctCount, row.questionCount),
+    newQuestionCount: row.newQuestionCount,
+    pass: row.pass,
+    timed: row.timed,
+    selection: row.selection,
+    durationMinutes: row.durationMinutes,
+    reviewMinutes: row.reviewMinutes,
+    systems: row.systems.map((s) => ({ ...s, percent: pct(s.correct, s.total) })),
+    subjects: row.subjects.map((s) => ({ ...s, percent: pct(s.correct, s.total) })),
+    mistakes: hasMistakes
+      ? {
+          knowledge: row.mistakesKnowledge ?? 0,
+          misread: row.mistakesMisread ?? 0,
+          timing: row.mistakesTiming ?? 0,
+        }
+      : null,
+    topics: row.topics,
+    note: row.note,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    deletedAt: row.deletedAt ? row.deletedAt.toISOString() : null,
+  }
+}
+
+/** Timestamps from json_agg or the driver may be strings; the row mapper wants Dates. */
+const asDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)))
+function hydrate(row: BlockRow): Block {
+  return toBlock({
+    ...(row as unknown as Parameters<typeof toBlock>[0]),
+    takenAt: asDate(row.takenAt),
+    createdAt: asDate(row.createdAt),
+    updatedAt: asDate(row.updatedAt),
+    deletedAt: row.deletedAt ? asDate(row.deletedAt) : null,
+  })
+}
+
+export async function findBlock(db: Db | Tx, { studentId, blockId }: { studentId: string; blockId: string }) {
+  const [row] = await db
+    .select(blockColumns)
+    .from(blocks)
+    .where(and(eq(blocks.id, blockId), eq(blocks.studentId, studentId), isNull(blocks.deletedAt)))
+  return row ? hydrate(row) : undefined
+}
+
+/** Several blocks by id in one query (batch responses). */
+export async function findBlocks(db: Db | Tx, studentId: string, blockIds: string[]): Promise<Block[]> {
+  if (blockIds.length === 0) return []
+  const rows = await db
+    .select(blockColumns)
+    .from(blocks)
+    .where(and(eq(blocks.studentId, studentId), inArray(blocks.id, blockIds)))
+  return rows.map((r) => hydrate(r as BlockRow))
+}
+
+/** The stored form of a block, for PATCH to merge into. */
+export async function findBlockForUpdate(
+  tx: Tx,
+  { studentId, blockId }: { studentId: string; blockId: string },
+) {
+  const [row] = await tx
+    .select(blockColumns)
+    .from(blocks)
+    .where(and(eq(blocks.id, blockId), eq(blocks.studentId, studentId), isNull(blocks.deletedAt)))
+    .for('update', { of: blocks })
+  return row ? hydrate(row) : undefined
+}
+
+const values = (b: NormalizedBlock) => ({
+  takenAt: new Date(b.takenAt),
+  questionCount: b.questionCount,
+  correctCount: b.correctCount,
+  newQuestionCount: b.newQuestionCount,
+  pass: b.pass,
+  timed: b.timed,
+  selection: b.selection,
+  durationMinutes: b.durationMinutes,
+  reviewMinutes: b.reviewMinutes,
+  mistakesKnowledge: b.mistakes?.knowledge ?? null,
+  mistakesMisread: b.mistakes?.misread ?? null,
+  mistakesTiming: b.mistakes?.timing ?? null,
+  topics: b.topics,
+  note: b.note,
+})
+
+async function replaceBreakdowns(tx: Tx, studentId: string, blockId: string, b: NormalizedBlock) {
+  await tx.delete(blockSystems).where(eq(blockSystems.blockId, blockId))
+  await tx.delete(blockSubjects).where(eq(blockSubjects.blockId, blockId))
+  if (b.systems.length > 0)
+    await tx.insert(blockSystems).values(b.systems.map((s) => ({ blockId, studentId, ...s })))
+  if (b.subjects.length > 0)
+    await tx.insert(blockSubjects).values(b.subjects.map((s) => ({ blockId, studentId, ...s })))
+}
+
+/**
+ * Inserts a block, or with an externalId updates the student's existing (source, externalId)
+ * record in one atomic statement (a deleted one is restored). `created` tells which happened.
+ */
+export async function upsertBlock(
+  tx: Tx,
+  studentId: string,
+  b: NormalizedBlock,
+): Promise<{ blockId: string; created: boolean }> {
+  const row = { studentId, source: b.source, externalId: b.externalId, ...values(b) }
+  const [result] = b.externalId
+    ? await tx
+        .insert(blocks)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [blocks.studentId, blocks.source, blocks.externalId],
+          targetWhere: sql`${blocks.externalId} is not null`,
+          set: { ...values(b), updatedAt: sql`now()`, deletedAt: null },
+        })
+        // xmax = 0 only for a freshly inserted row version.
+        .returning({ blockId: blocks.id, created: sql<boolean>`(xmax = 0)` })
+    : await tx
+        .insert(blocks)
+        .values(row)
+        .returning({ blockId: blocks.id, created: sql<boolean>`true` })
+  if (!result) throw new Error('block upsert returned no row')
+  // On insert the tables are empty for this block; on update the old rows go.
+  if (result.created) {
+    if (b.systems.length > 0)
+      await tx
+        .insert(blockSystems)
+        .values(b.systems.map((s) => ({ blockId: result.blockId, studentId, ...s })))
+    if (b.subjects.length > 0)
+      await tx
+        .insert(blockSubjects)
+        .values(b.subjects.map((s) => ({ blockId: result.blockId, studentId, ...s })))
+  } else {
+    await replaceBreakdowns(tx, studentId, result.blockId, b)
+  }
+  return result
+}
+
+export async function updateBlock(
+  tx: Tx,
+  studentId: string,
+  blockId: string,
+  b: NormalizedBlock,
+): Promise<void> {
+  await tx
+    .update(blocks)
+    .set({ ...values(b), updatedAt: sql`now()` })
+    .where(and(eq(blocks.id, blockId), eq(blocks.studentId, studentId)))
+  await replaceBreakdowns(tx, studentId, blockId, b)
+}
+
+/** Soft delete: the row stays as a tombstone for syncing clients. False when nothing to delete. */
+export async function softDeleteBlock(tx: Tx, studentId: string, blockId: string) {
+  const [row] = await tx
+    .update(blocks)
+    .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(blocks.id, blockId), eq(blocks.studentId, studentId), isNull(blocks.deletedAt)))
+    .returning({ id: blocks.id, externalId: blocks.externalId, source: blocks.source })
+  return row
+}
+
+export async function findBlockAnyState(db: Db | Tx, studentId: string, blockId: string) {
+  const [row] = await db
+    .select(blockColumns)
+    .from(blocks)
+    .where(and(eq(blocks.id, blockId), eq(blocks.studentId, studentId)))
+  return row ? hydrate(row) : undefined
+}
+
+/**
+ * One page in (takenAt, id) order, keyset-paginated: stable under inserts, O(limit) per page
+ * through blocks_student_taken_idx. Day filters use the student's time zone.
+ */
+export async function listBlocks(
+  db: Db,
+  {
+    studentId,
+    timezone,
+    query,
+  }: { studentId: string; timezone: string; query: ListQuery & { source?: string | undefined } },
+): Promise<{ data: Block[]; nextCursor: string | null }> {
+  const conditions: SQL[] = [eq(blocks.studentId, studentId)]
+  if (!query.includeDeleted) conditions.push(isNull(blocks.deletedAt))
+  if (query.source) conditions.push(eq(blocks.source, query.source))
+  if (query.updatedAfter) conditions.push(gt(blocks.updatedAt, new Date(query.updatedAfter)))
+  if (query.from)
+    conditions.push(sql`${blocks.takenAt} >= (${query.from}::date::timestamp at time zone ${timezone})`)
+  if (query.to)
+    conditions.push(sql`${blocks.takenAt} < ((${query.to}::date + 1)::timestamp at time zone ${timezone})`)
+  if (query.cursor) {
+    const { sortValue, id } = decodeCursor(query.cursor)
+    conditions.push(sql`(${blocks.takenAt}, ${blocks.id}) > (${sortValue}::timestamptz, ${id}::uuid)`)
+  }
+  const rows = await db
+    .select(blockColumns)
+    .from(blocks)
+    .where(and(...conditions))
+    .orderBy(asc(blocks.takenAt), asc(blocks.id))
+    .limit(query.limit + 1)
+  const data = rows.slice(0, query.limit).map((r) => hydrate(r as BlockRow))
+  const last = data[data.length - 1]
+  return { data, nextCursor: rows.length > query.limit && last ? encodeCursor(last.takenAt, last.id) : null }
+}

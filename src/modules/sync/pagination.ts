@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import { IsoDate, Timestamp } from '../../http/common.schemas.js'
+import { badRequest } from '../../http/errors.js'
+
+/** Opaque keyset cursor: the sort value and id of the last row of the previous page. */
+export function encodeCursor(sortValue: string, id: string): string {
+  return Buffer.from(JSON.stringify([sortValue, id]), 'utf8').toString('base64url')
+}
+
+const CursorShape = z.tuple([z.string().min(1).max(64), z.uuid()])
+
+export function decodeCursor(cursor: string): { sortValue: string; id: string } {
+  try {
+    const [sortValue, id] = CursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+    return { sortValue, id }
+  } catch {
+    throw badRequest('request.invalid_cursor', 'The cursor is not one this API returned', [
+      { in: 'querystring', path: '/cursor', message: 'unknown cursor' },
+    ])
+  }
+}
+
+/** Query parameters shared by every list of student data (api.md "Lists" and "Sync filters"). */
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe('Page size, 1–500 (default 50)'),
+  cursor: z.string().max(512).optional().describe('Opaque cursor from the previous page’s nextCursor'),
+  updatedAfter: Timestamp.optional().describe(
+    'Only records created, changed or deleted after this instant (sync)',
+  ),
+  includeDeleted: z
+    .stringbool()
+    .default(false)
+    .describe('Include deleted records as tombstones (with deletedAt); for sync'),
+  from: IsoDate.optional().describe('First day to include (student’s time zone), inclusive'),
+  to: IsoDate.optional().describe('Last day to include (student’s time zone), inclusive'),
+})
+export type ListQuery = z.infer<typeof ListQuery>
+
+export const page = <T extends z.ZodType>(item: T, id: string) =>
+  z
+    .object({
+      data: z.array(item),
+      nextCursor: z.string().nullable().describe('Pass as ?cursor= for the next page; null on the last page'),
+    })
+    .meta({ id })
