@@ -30,6 +30,22 @@ const Env = z.object({
     .describe('when set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>"'),
   TRUST_PROXY: flag(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  ANALYTICS_OVERRIDES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return {}
+      try {
+        const value: unknown = JSON.parse(text)
+        if (value && typeof value === 'object' && !Array.isArray(value))
+          return value as Record<string, unknown>
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of analytics thresholds to override' })
+      return z.NEVER
+    })
+    .describe('JSON overrides of the analytics thresholds, e.g. {"weak":{"minAttempts":30}}'),
 })
 
 export type Config = Readonly<z.infer<typeof Env>>

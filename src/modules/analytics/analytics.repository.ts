@@ -1,0 +1,358 @@
+import { sql, type SQL } from 'drizzle-orm'
+import type { Db, Tx } from '../../db/client.js'
+import { queryRows } from '../../db/client.js'
+import { IR_TOPICS, SUBJECTS, SYSTEMS, UWORLD_TOTAL_QUESTIONS } from '../../reference/index.js'
+import type { StudyMode } from '../students/profiles.table.js'
+import type { ActivityType, AnalyticsInput } from './types.js'
+
+/** The reference part of the input never changes at run time: built once. */
+const REFERENCE: AnalyticsInput['reference'] = {
+  systems: SYSTEMS.map((s) => ({
+    slug: s.slug,
+    name: s.name,
+    outlineSystem: s.outlineSystem,
+    examWeight: s.examWeight,
+  })),
+  subjects: SUBJECTS.map((s) => ({ slug: s.slug, name: s.name })),
+  irTopics: IR_TOPICS.map((t) => ({ slug: t.slug, name: t.name, systems: [...t.systems] })),
+}
+
+/** Days of daily detail the engine reads (trailing 28-day figures are the longest window). */
+const DETAIL_DAYS = 28
+/** A constant, inlined so PostgreSQL sees `date - integer` rather than an untyped parameter. */
+const WINDOW_BACK = sql.raw(String(DETAIL_DAYS - 1))
+
+/** Today's date in a time zone, as YYYY-MM-DD. */
+export function todayIn(timezone: string, now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now)
+}
+
+export interface AnalyticsTarget {
+  studentId: string
+  /** The student's IANA time zone: decides its days. */
+  timezone: string
+  /** The day to evaluate as of (student's time zone). */
+  asOf: string
+}
+
+/**
+ * Everything the engine needs for a set of students, each as of its own day, in a fixed number
+ * of aggregate queries (8) whatever the number of students or the length of their histories:
+ * sums happen in PostgreSQL, grouped by student, never in a loop over rows or students.
+ * One read-only repeatable-read transaction, so every figure sees the same snapshot.
+ * Only data up to the end of each student's `asOf` counts; deleted rows never do.
+ */
+export async function loadAnalyticsInputs(
+  db: Db,
+  targets: readonly AnalyticsTarget[],
+): Promise<Map<string, AnalyticsInput>> {
+  const result = new Map<string, AnalyticsInput>()
+  if (targets.length === 0) return result
+  // The target set travels as one JSON parameter (safe, and one plan for any number of students).
+  const targetJson = JSON.stringify(
+    targets.map((t) => ({ student_id: t.studentId, as_of: t.asOf, tz: t.timezone })),
+  )
+  const withTargets = (body: SQL) => sql`with s as (
+      select student_id, as_of, tz,
+        ((as_of + 1)::timestamp at time zone tz) as cutoff,
+        ((as_of - ${WINDOW_BACK})::timestamp at time zone tz) as window_start
+      from json_to_recordset(${targetJson}::json) as x(student_id uuid, as_of date, tz text))
+    ${body}`
+  const localDay = sql`(b.taken_at at time zone s.tz)::date`
+  const liveBlock = sql`b.student_id = s.student_id and b.deleted_at is null and b.taken_at < s.cutoff`
+
+  return db.transaction(
+    async (tx) => {
+      const profiles = await rows<{
+        student_id: string
+        prep_start_date: string | null
+        exam_date: string | null
+        eras_submission_date: string | null
+        target_score: number | null
+        exam_score: number | null
+        study_mode: StudyMode | null
+        study_days_per_week: number | null
+        qbanks: { source: string; totalQuestions: number }[] | null
+      }>(
+        tx,
+        withTargets(sql`select s.student_id, p.prep_start_date::text, p.exam_date::text, p.eras_submission_date::text,
+            p.target_score, p.exam_score, p.study_mode, p.study_days_per_week,
+            (select json_agg(json_build_object('source', q.source, 'totalQuestions', q.total_questions) order by q.source)
+               from student_qbanks q where q.student_id = s.student_id) as qbanks
+          from s join users u on u.id = s.student_id and u.role = 'student'
+          left join student_profiles p on p.student_id = s.student_id`),
+      )
+
+      const usage = await rows<{
+        student_id: string
+        source: string
+        first_used_on: string
+        last_used_on: string
+        new_questions: number
+        first_pass_questions: number
+        first_pass_correct: number
+        review_questions: number
+        attempted: number
+        correct: number
+      }>(
+        tx,
+        withTargets(sql`select s.student_id, b.source, min(${localDay})::text as first_used_on, max(${localDay})::text as last_used_on,
+              sum(b.new_question_count)::int as new_questions,
+              coalesce(sum(b.question_count) filter (where b.pass = 'first'), 0)::int as first_pass_questions,
+              coalesce(sum(b.correct_count) filter (where b.pass = 'first'), 0)::int as first_pass_correct,
+              coalesce(sum(b.question_count) filter (where b.pass = 'review'), 0)::int as review_questions,
+              sum(b.question_count)::int as attempted, sum(b.correct_count)::int as correct
+            from s join blocks b on ${liveBlock}
+            group by s.student_id, b.source order by s.student_id, b.source`),
+      )
+
+      const daily = await rows<{
+        student_id: string
+        date: string
+        source: string
+        questions: number
+        correct: number
+        new_questions: number
+        timed_random: number
+        review_minutes: number | null
+        questions_with_review: number
+        knowledge: number
+        misread: number
+        timing: number
+      }>(
+        tx,
+        withTargets(sql`select s.student_id, ${localDay}::text as date, b.source,
+              sum(b.question_count)::int as questions, sum(b.correct_count)::int as correct,
+              sum(b.new_question_count)::int as new_questions,
+              coalesce(sum(b.question_count) filter (where b.timed and b.selection = 'random'), 0)::int as timed_random,
+              sum(b.review_minutes)::int as review_minutes,
+              coalesce(sum(b.question_count) filter (where b.review_minutes is not null), 0)::int as questions_with_review,
+              coalesce(sum(b.mistakes_knowledge), 0)::int as knowledge,
+              coalesce(sum(b.mistakes_misread), 0)::int as misread,
+              coalesce(sum(b.mistakes_timing), 0)::int as timing
+            from s join blocks b on ${liveBlock} and b.taken_at >= s.window_start
+            group by 1, 2, 3 order by 1, 2, 3`),
+      )
+
+      const breakdown = (table: 'block_systems' | 'block_subjects', column: 'system' | 'subject') =>
+        rows<{
+          student_id: string
+          key: string
+          attempted: number
+          correct: number
+          attempted28: number
+          correct28: number
+        }>(
+          tx,
+          withTargets(sql`select s.student_id, x.${sql.raw(column)} as key, sum(x.total)::int as attempted, sum(x.correct)::int as correct,
+                coalesce(sum(x.total) filter (where b.taken_at >= s.window_start), 0)::int as attempted28,
+                coalesce(sum(x.correct) filter (where b.taken_at >= s.window_start), 0)::int as correct28
+              from s join ${sql.raw(table)} x on x.student_id = s.student_id
+              join blocks b on b.id = x.block_id and ${liveBlock}
+              group by 1, 2 order by 1, 2`),
+        )
+      const systems = await breakdown('block_systems', 'system')
+      const subjects = await breakdown('block_subjects', 'subject')
+
+      const topics = await rows<{ student_id: string; topic: string; attempted: number; correct: number }>(
+        tx,
+        withTargets(sql`select s.student_id, t.topic, sum(b.question_count)::int as attempted, sum(b.correct_count)::int as correct
+            from s join blocks b on ${liveBlock} and cardinality(b.topics) > 0
+            cross join lateral unnest(b.topics) as t(topic)
+            group by 1, 2 order by 1, 2`),
+      )
+
+      const assessments = await rows<{
+        student_id: string
+        id: string
+        form: string
+        taken_at: string
+        taken_on: string
+        score: number | null
+        percent_correct: string | number | null
+        systems: { system: string; percentCorrect: number }[] | null
+      }>(
+        tx,
+        withTargets(sql`select s.student_id, a.id, a.form,
+              to_char(a.taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as taken_at,
+              (a.taken_at at time zone s.tz)::date::text as taken_on,
+              a.score, a.percent_correct,
+              (select json_agg(json_build_object('system', e->>'system', 'percentCorrect', (e->>'percentCorrect')::float8))
+                 from jsonb_array_elements(a.systems) e) as systems
+            from s join assessments a on a.student_id = s.student_id and a.deleted_at is null and a.taken_at < s.cutoff
+            order by s.student_id, a.taken_at, a.id`),
+      )
+
+      const activities = await rows<{
+        student_id: string
+        date: string | null
+        type: ActivityType | null
+        minutes: number | null
+        last_on: string | null
+        last_simulation_on: string | null
+      }>(
+        tx,
+        // Recent per-day minutes, plus (in the rows with null date) the all-time last dates.
+        withTargets(sql`select s.student_id, a.date::text as date, a.type, sum(a.minutes)::int as minutes,
+              null::text as last_on, null::text as last_simulation_on
+            from s join activities a on a.student_id = s.student_id and a.deleted_at is null
+              and a.date between s.as_of - ${WINDOW_BACK} and s.as_of
+            group by 1, 2, 3
+          union all
+            select s.student_id, null, null, null, max(a.date)::text,
+              (max(a.date) filter (where a.type = 'simulation_day'))::text
+            from s join activities a on a.student_id = s.student_id and a.deleted_at is null and a.date <= s.as_of
+            group by 1
+          order by 1, 2, 3`),
+      )
+
+      const byStudent = <T extends { student_id: string }>(list: T[]) => {
+        const map = new Map<string, T[]>()
+        for (const row of list) {
+          const bucket = map.get(row.student_id)
+          if (bucket) bucket.push(row)
+          else map.set(row.student_id, [row])
+        }
+        return map
+      }
+      const usageBy = byStudent(usage)
+      const dailyBy = byStudent(daily)
+      const systemsBy = byStudent(systems)
+      const subjectsBy = byStudent(subjects)
+      const topicsBy = byStudent(topics)
+      const assessmentsBy = byStudent(assessments)
+      const activitiesBy = byStudent(activities)
+      const asOfBy = new Map(targets.map((t) => [t.studentId, t.asOf]))
+
+      for (const p of profiles) {
+        const u = usageBy.get(p.student_id) ?? []
+        const acts = activitiesBy.get(p.student_id) ?? []
+        const lastRow = acts.find((a) => a.date === null)
+        const lastBlockOn = u.reduce<string | null>(
+          (m, x) => (m === null || x.last_used_on > m ? x.last_used_on : m),
+          null,
+        )
+        const lastActivityOn = lastRow?.last_on ?? null
+        result.set(p.student_id, {
+          today: asOfBy.get(p.student_id) ?? '',
+          profile: {
+            prepStartDate: p.prep_start_date,
+            examDate: p.exam_date,
+            erasSubmissionDate: p.eras_submission_date,
+            targetScore: p.target_score,
+            studyMode: p.study_mode ?? 'dedicated',
+            studyDaysPerWeek: p.study_days_per_week ?? 6,
+            examScore: p.exam_score,
+          },
+          qbankTotals: qbankTotals(
+            p.qbanks ?? [],
+            u.map((x) => x.source),
+          ),
+          qbankUsage: u.map((x) => ({
+            source: x.source,
+            firstUsedOn: x.first_used_on,
+            newQuestions: x.new_questions,
+            firstPassQuestions: x.first_pass_questions,
+            firstPassCorrect: x.first_pass_correct,
+            reviewQuestions: x.review_questions,
+          })),
+          daily: (dailyBy.get(p.student_id) ?? []).map((d) => ({
+            date: d.date,
+            source: d.source,
+            questions: d.questions,
+            correct: d.correct,
+            newQuestions: d.new_questions,
+            timedRandomQuestions: d.timed_random,
+            reviewMinutes: d.review_minutes,
+            questionsWithReviewMinutes: d.questions_with_review,
+            mistakesKnowledge: d.knowledge,
+            mistakesMisread: d.misread,
+            mistakesTiming: d.timing,
+          })),
+          systems: (systemsBy.get(p.student_id) ?? []).map(
+            ({ key, attempted, correct, attempted28, correct28 }) => ({
+              system: key,
+              attempted,
+              correct,
+              attempted28,
+              correct28,
+            }),
+          ),
+          subjects: (subjectsBy.get(p.student_id) ?? []).map(
+            ({ key, attempted, correct, attempted28, correct28 }) => ({
+              subject: key,
+              attempted,
+              correct,
+              attempted28,
+              correct28,
+            }),
+          ),
+          overall: u.reduce(
+            (acc, x) => ({ attempted: acc.attempted + x.attempted, correct: acc.correct + x.correct }),
+            {
+              attempted: 0,
+              correct: 0,
+            },
+          ),
+          assessments: (assessmentsBy.get(p.student_id) ?? []).map((a) => ({
+            id: a.id,
+            form: a.form,
+            takenAt: a.taken_at,
+            takenOn: a.taken_on,
+            score: a.score,
+            percentCorrect: a.percent_correct === null ? null : Number(a.percent_correct),
+            systems: a.systems,
+          })),
+          activities: acts.flatMap((a) =>
+            a.date !== null && a.type !== null && a.minutes !== null
+              ? [{ date: a.date, type: a.type, minutes: a.minutes }]
+              : [],
+          ),
+          lastSimulationDayOn: lastRow?.last_simulation_on ?? null,
+          lastLoggedOn:
+            lastBlockOn && lastActivityOn
+              ? lastBlockOn > lastActivityOn
+                ? lastBlockOn
+                : lastActivityOn
+              : (lastBlockOn ?? lastActivityOn),
+          topics: (topicsBy.get(p.student_id) ?? []).map(({ topic, attempted, correct }) => ({
+            topic,
+            attempted,
+            correct,
+          })),
+          reference: REFERENCE,
+        })
+      }
+      return result
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  )
+}
+
+/** One student's input; undefined when the id is not a student. */
+export async function loadAnalyticsInput(
+  db: Db,
+  target: AnalyticsTarget,
+): Promise<AnalyticsInput | undefined> {
+  return (await loadAnalyticsInputs(db, [target])).get(target.studentId)
+}
+
+/** Bank sizes: what the student set (uworld defaults to 4085), plus unknown sizes for other sources used. */
+function qbankTotals(
+  set: readonly { source: string; totalQuestions: number }[],
+  usedSources: readonly string[],
+): AnalyticsInput['qbankTotals'] {
+  const totals = new Map<string, number | null>([['uworld', UWORLD_TOTAL_QUESTIONS]])
+  for (const q of set) totals.set(q.source, q.totalQuestions)
+  for (const source of usedSources) if (!totals.has(source)) totals.set(source, null)
+  return [...totals]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([source, totalQuestions]) => ({ source, totalQuestions }))
+}
+
+const rows = <T>(tx: Tx, query: SQL) => queryRows<T>(tx, query)

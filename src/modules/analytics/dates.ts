@@ -1,0 +1,68 @@
+// Calendar arithmetic on ISO dates ('YYYY-MM-DD'). A date is a day in the student's timezone, already
+// resolved by the caller; here it is just a day number, so UTC-day math is exact (no DST, no clock).
+
+const DAY_MS = 86_400_000
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** Days since 1970-01-01 for a real calendar date; throws RangeError on anything else (2027-02-30). */
+export function dayNumber(date: string): number {
+  const m = ISO_DATE.exec(date)
+  if (!m) throw new RangeError(`not an ISO date: ${date}`)
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const ms = Date.UTC(y, mo - 1, d)
+  const back = new Date(ms)
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
+    throw new RangeError(`not a calendar date: ${date}`)
+  }
+  return ms / DAY_MS
+}
+
+export function fromDayNumber(n: number): string {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10)
+}
+
+export function isIsoDate(value: string): boolean {
+  try {
+    dayNumber(value)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** `to − from` in days (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from)
+}
+
+export function addDays(date: string, days: number): string {
+  return fromDayNumber(dayNumber(date) + days)
+}
+
+/** The Monday of the (Monday–Sunday) week holding `date`. */
+export function mondayOf(date: string): string {
+  const n = dayNumber(date)
+  // 1970-01-01 was a Thursday: (n + 3) mod 7 is 0 on Mondays.
+  const sinceMonday = (((n + 3) % 7) + 7) % 7
+  return fromDayNumber(n - sinceMonday)
+}
+
+/** Is `date` in the `days`-day window ending with `today` inclusive, i.e. [today − (days−1), today]? */
+export function inLastDays(date: string, today: string, days: number): boolean {
+  const ago = daysBetween(date, today)
+  return ago >= 0 && ago < days
+}
+
+/** Weeks (fractional) from one ISO timestamp to another: the x axis of the score trend. */
+export function weeksBetweenTimestamps(from: string, to: string): number {
+  const a = Date.parse(from)
+  const b = Date.parse(to)
+  if (Number.isNaN(a) || Number.isNaN(b)) throw new RangeError(`not an ISO timestamp: ${from} / ${to}`)
+  return (b - a) / (7 * DAY_MS)
+}
+
+export function maxDate(dates: readonly (string | null | undefined)[]): string | null {
+  let best: string | null = null
+  for (const d of dates) if (d != null && (best === null || d > best)) best = d
+  return best
+}
