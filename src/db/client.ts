@@ -25,7 +25,15 @@ export interface Database {
 
 const drizzleOptions = { schema, casing: 'snake_case' } as const
 
-export function openPostgres(url: string, { poolMax = 10 }: { poolMax?: number } = {}): Database {
+/** Sees every statement drizzle runs (tests count queries with it). */
+export type QueryListener = (query: string) => void
+const loggerFor = (onQuery?: QueryListener) =>
+  onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {}
+
+export function openPostgres(
+  url: string,
+  { poolMax = 10, onQuery }: { poolMax?: number; onQuery?: QueryListener } = {},
+): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
@@ -35,7 +43,7 @@ export function openPostgres(url: string, { poolMax = 10 }: { poolMax?: number }
   })
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => {})
-  const db = drizzlePg({ client: pool, ...drizzleOptions }) as unknown as Db
+  const db = drizzlePg({ client: pool, ...drizzleOptions, ...loggerFor(onQuery) }) as unknown as Db
   let closed = false
   return {
     db,
@@ -55,10 +63,13 @@ export function openPostgres(url: string, { poolMax = 10 }: { poolMax?: number }
 }
 
 /** Embedded PostgreSQL (PGlite). `dataDir` undefined → in memory (tests). One process only. */
-export async function openPglite(dataDir?: string): Promise<Database> {
+export async function openPglite(
+  dataDir?: string,
+  { onQuery }: { onQuery?: QueryListener } = {},
+): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const pglite = await PGlite.create(dataDir)
-  const db = drizzlePglite({ client: pglite, ...drizzleOptions }) as unknown as Db
+  const db = drizzlePglite({ client: pglite, ...drizzleOptions, ...loggerFor(onQuery) }) as unknown as Db
   return {
     db,
     kind: 'pglite',

@@ -37,6 +37,8 @@ export async function registerOpenapi(app: FastifyInstance) {
         { name: 'qbank', description: 'Qbank blocks with per-system and per-subject results' },
         { name: 'assessments', description: 'Self-assessments (NBME, UWSA, Free 120, …)' },
         { name: 'activities', description: 'Study activities (content review, Anki, simulation days, …)' },
+        { name: 'analytics', description: 'Figures of the study guide and recommended next actions' },
+        { name: 'advisors', description: 'Advisor access grants and the mentee dashboard' },
         { name: 'reference', description: 'Systems, subjects, forms and the score scale' },
       ],
     },

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/client.js'
+import { findGrant } from '../modules/advisors/grants.repository.js'
 import { findUser } from '../modules/users/users.repository.js'
 import type { Caller } from '../modules/users/users.repository.js'
 import { callerOf, hasScope, isAdmin } from './auth.js'
@@ -21,6 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /**
  * The one place that decides whether a caller may read or write a student's data.
  * - the student itself: with progress:read to read, progress:write to write (403 without);
+ * - an advisor the student granted access: read with mentees:read (403 without, and 403 on writes);
  * - an admin token (role admin + admin scope): read and write;
  * - everyone else: 404, so nobody learns which student ids exist.
  * Returns the resolved student id (`me` → the caller's own id).
@@ -42,6 +44,16 @@ export async function authorizeStudent(
     if (!hasScope(caller, scope))
       throw forbidden('auth.scope_missing', `This needs a token with the ${scope} scope`)
     return { studentId: studentId_, timezone: caller.timezone }
+  }
+  if (caller.role === 'advisor') {
+    const grant = await findGrant(db, { studentId: studentId_, advisorId: caller.userId })
+    // Without a grant the advisor may not learn the student exists.
+    if (!grant) throw hidden()
+    if (!hasScope(caller, 'mentees:read'))
+      throw forbidden('auth.scope_missing', 'Reading a mentee needs a token with the mentees:read scope')
+    if (access === 'write')
+      throw forbidden('auth.read_only', "Advisors read their mentees' data; they never write it")
+    return { studentId: studentId_, timezone: grant.timezone }
   }
   if (isAdmin(caller)) {
     const user = await findUser(db, studentId_)

@@ -23,11 +23,14 @@ export interface TestContext {
 }
 
 /** Builds the app on a fresh database, for the current test file; closes both afterwards. */
-export function useTestApp(overrides: Record<string, string> = {}): TestContext {
+export function useTestApp(
+  overrides: Record<string, string> = {},
+  { onQuery }: { onQuery?: (query: string) => void } = {},
+): TestContext {
   const t = {} as TestContext
   beforeAll(async () => {
     t.config = testConfig(overrides)
-    t.database = await openTestDatabase()
+    t.database = await openTestDatabase(onQuery ? { onQuery } : {})
     t.app = await buildApp({ config: t.config, database: t.database })
     await t.app.ready()
     t.http = supertest(t.app.server)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { inject } from 'vitest'
-import { type Database, openPglite, openPostgres } from '../../src/db/client.js'
+import { type Database, openPglite, openPostgres, type QueryListener } from '../../src/db/client.js'
 import { runMigrations } from '../../src/db/migrate.js'
 
 declare module 'vitest' {
@@ -26,17 +26,17 @@ export interface TestDatabase extends Database {
  * A fresh, migrated database for one test file: a copy of the migrated template on real
  * PostgreSQL when TEST_DATABASE_URL is set, else an in-memory PGlite.
  */
-export async function openTestDatabase(): Promise<TestDatabase> {
+export async function openTestDatabase({ onQuery }: { onQuery?: QueryListener } = {}): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL
   const template = inject('templateDatabase')
   if (!base || !template) {
-    const database = await openPglite()
+    const database = await openPglite(undefined, { onQuery })
     await runMigrations(database)
     return { ...database, destroy: () => database.close() }
   }
   const name = `t_${randomUUID().replace(/-/g, '')}`
   await adminQuery(base, `create database "${name}" template "${template}"`)
-  const database = openPostgres(databaseUrl(base, name), { poolMax: 5 })
+  const database = openPostgres(databaseUrl(base, name), { poolMax: 5, onQuery })
   return {
     ...database,
     destroy: async () => {

@@ -7,7 +7,7 @@ export function encodeCursor(sortValue: string, id: string): string {
   return Buffer.from(JSON.stringify([sortValue, id]), 'utf8').toString('base64url')
 }
 
-const CursorShape = z.tuple([z.string().min(1).max(64), z.uuid()])
+const CursorShape = z.tuple([z.string().min(1).max(256), z.uuid()])
 
 export function decodeCursor(cursor: string): { sortValue: string; id: string } {
   try {
