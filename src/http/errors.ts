@@ -177,12 +177,8 @@ export function toProblem(err: unknown): Problem {
       return unprocessable('resource.reference_invalid', 'A referenced record does not exist')
     if (driver.code === '23514' || driver.code === '23502')
       return unprocessable('resource.inconsistent', 'The record violates a consistency rule')
-    if (
-      driver.code === '22P02' ||
-      driver.code === '22003' ||
-      driver.code === '22007' ||
-      driver.code === '22008'
-    )
+    // Bad text representation, out of range, bad datetime, untranslatable or NUL characters.
+    if (['22P02', '22003', '22007', '22008', '22021', '22P05'].includes(String(driver.code)))
       return badRequest('request.invalid', 'A value is out of range or of the wrong type')
   }
 
