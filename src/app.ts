@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { requireCaller, resolveCaller } from './http/auth.js'
 import { notFoundHandler, problemHandler } from './http/errors.js'
+import { registerJsonParser } from './http/json-body.js'
 import {
   createMetrics,
   loggerOptions,
@@ -15,8 +16,14 @@ import {
 import { registerDocs, registerOpenapi } from './http/openapi.js'
 import { registerRateLimit } from './http/rate-limit.js'
 import { studentAccessHook } from './http/student-access.js'
+import { analyticsRoutes } from './modules/analytics/analytics.routes.js'
+import { mergeAnalyticsConfig } from './modules/analytics/config.js'
+import { menteesRoutes } from './modules/advisors/mentees.routes.js'
+import { grantsRoutes } from './modules/advisors/grants.routes.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { referenceRoutes } from './modules/reference/reference.routes.js'
+import { activitiesRoutes } from './modules/activities/activities.routes.js'
+import { assessmentsRoutes } from './modules/assessments/assessments.routes.js'
 import { blocksRoutes } from './modules/qbank/blocks.routes.js'
 import { profileRoutes } from './modules/students/profile.routes.js'
 import { usersRoutes } from './modules/users/users.routes.js'
@@ -33,6 +40,8 @@ export async function buildApp({
   logStream?: DestinationStream
 }): Promise<FastifyInstance> {
   const { db } = database
+  // Thresholds of the study guide, with this deployment's overrides (validated once, here).
+  const analyticsConfig = mergeAnalyticsConfig(config.ANALYTICS_OVERRIDES)
   const app = Fastify({
     logger: logStream
       ? { ...loggerOptions(config), transport: undefined, stream: logStream }
@@ -52,6 +61,7 @@ export async function buildApp({
   app.setNotFoundHandler(notFoundHandler)
   // JSON only: without this, text/plain bodies would be parsed as strings instead of refused with 415.
   app.removeContentTypeParser('text/plain')
+  registerJsonParser(app)
 
   const metrics = createMetrics()
   registerRequestTelemetry(app, metrics)
@@ -67,6 +77,7 @@ export async function buildApp({
   await registerDocs(app)
   await app.register(usersRoutes, { db })
   await app.register(referenceRoutes)
+  await app.register(menteesRoutes, { db, analyticsConfig })
 
   // Every student-data route lives in this scope, behind the one access check.
   await app.register(
@@ -74,6 +85,10 @@ export async function buildApp({
       students.addHook('preParsing', studentAccessHook(db))
       await students.register(profileRoutes, { prefix: '/profile', db })
       await students.register(blocksRoutes, { prefix: '/blocks', db })
+      await students.register(assessmentsRoutes, { prefix: '/assessments', db })
+      await students.register(activitiesRoutes, { prefix: '/activities', db })
+      await students.register(grantsRoutes, { prefix: '/advisors', db })
+      await students.register(analyticsRoutes, { db, analyticsConfig })
     },
     { prefix: '/v1/students/:studentId' },
   )
