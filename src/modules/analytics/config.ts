@@ -89,7 +89,6 @@ export interface AnalyticsConfig {
     readonly plateauNewQuestionsPerDay: Range
     readonly mistakes: { readonly minTagged: number; readonly dominantShare: number }
     readonly secondPass: { readonly maxCoverage: number; readonly minDaysToExam: number }
-    readonly secondaryWindowDays: number
     readonly finalAssessment: {
       readonly minDaysToExam: number
       readonly maxDaysToExam: number
@@ -174,7 +173,6 @@ const DEFAULTS: AnalyticsConfig = {
     plateauNewQuestionsPerDay: { min: 20, max: 40 },
     mistakes: { minTagged: 20, dominantShare: 0.5 },
     secondPass: { maxCoverage: 0.5, minDaysToExam: 14 },
-    secondaryWindowDays: 14,
     finalAssessment: { minDaysToExam: 7, maxDaysToExam: 28, recentDays: 14 },
     belowTarget: { recentDays: 21, maxDaysToExam: 28, pointsBelowTarget: 5 },
     noNewResourcesDays: 14,

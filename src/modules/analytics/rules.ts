@@ -910,13 +910,15 @@ const PRIORITY_RANK: Record<Priority, number> = { high: 0, medium: 1, low: 2 }
 /**
  * Which rules may speak in this phase. Choices beyond the table (guide-rules.md §6 "no study-volume
  * nagging" after the exam, taken further):
- * - after the exam (post_exam, or an exam score recorded) only score-below-target: every other rule
- *   prepares for an exam that has been taken;
- * - on the eve and the day of the exam only exam-eve: a delay, a self-assessment or a volume target is
- *   no help the night before.
+ * - after the exam (post_exam, or an exam score recorded and the exam day reached) only
+ *   score-below-target: every other rule prepares for an exam that has been taken. An exam score
+ *   does not silence an `asOf` before the exam, which shows what the student was told then;
+ * - on the eve only exam-eve (a delay, a self-assessment or a volume target is no help the night
+ *   before), and on the exam day nothing: the day belongs to the exam.
  */
 export function ruleApplies(id: RuleId, f: Figures): boolean {
-  if (f.phase.name === 'post_exam' || f.plan.examScore !== null) return id === 'score-below-target'
+  const examTaken = f.plan.examScore !== null && (f.phase.daysToExam === null || f.phase.daysToExam <= 0)
+  if (f.phase.name === 'post_exam' || examTaken) return id === 'score-below-target'
   if (f.phase.name === 'exam_eve' || f.phase.name === 'exam_day') return id === 'exam-eve'
   return true
 }
