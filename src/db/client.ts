@@ -43,6 +43,10 @@ export function openPostgres(
   })
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => {})
+  // A client losing its connection while checked out (mid-transaction) also emits 'error'; pg-pool
+  // only listens while the client is idle, so without this the process would crash. The query in
+  // flight rejects and its request answers 503/500 through the error handler.
+  pool.on('connect', (client) => client.on('error', () => {}))
   const db = drizzlePg({ client: pool, ...drizzleOptions, ...loggerFor(onQuery) }) as unknown as Db
   let closed = false
   return {
