@@ -20,6 +20,7 @@ import { analyticsRoutes } from './modules/analytics/analytics.routes.js'
 import { mergeAnalyticsConfig } from './modules/analytics/config.js'
 import { menteesRoutes } from './modules/advisors/mentees.routes.js'
 import { grantsRoutes } from './modules/advisors/grants.routes.js'
+import { checkinsAdminRoutes, checkinsRoutes } from './modules/checkins/checkins.routes.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { referenceRoutes } from './modules/reference/reference.routes.js'
 import { activitiesRoutes } from './modules/activities/activities.routes.js'
@@ -27,6 +28,7 @@ import { assessmentsRoutes } from './modules/assessments/assessments.routes.js'
 import { blocksRoutes } from './modules/qbank/blocks.routes.js'
 import { profileRoutes } from './modules/students/profile.routes.js'
 import { usersRoutes } from './modules/users/users.routes.js'
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js'
 
 /** Builds the app; never listens. Doubles as the route map. */
 export async function buildApp({
@@ -78,6 +80,8 @@ export async function buildApp({
   await app.register(usersRoutes, { db })
   await app.register(referenceRoutes)
   await app.register(menteesRoutes, { db, analyticsConfig })
+  await app.register(webhooksRoutes, { prefix: '/v1/webhooks', db, config })
+  await app.register(checkinsAdminRoutes, { db, analyticsConfig })
 
   // Every student-data route lives in this scope, behind the one access check.
   await app.register(
@@ -89,6 +93,7 @@ export async function buildApp({
       await students.register(activitiesRoutes, { prefix: '/activities', db })
       await students.register(grantsRoutes, { prefix: '/advisors', db })
       await students.register(analyticsRoutes, { db, analyticsConfig })
+      await students.register(checkinsRoutes, { prefix: '/checkins', db })
     },
     { prefix: '/v1/students/:studentId' },
   )

@@ -30,6 +30,33 @@ const Env = z.object({
     .describe('when set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>"'),
   TRUST_PROXY: flag(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  WEBHOOKS_ENABLED: flag(true).describe('run the webhook delivery worker in this process'),
+  WEBHOOK_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .default(1_000)
+    .describe('how often the webhook worker looks for new events and due deliveries'),
+  WEBHOOK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(10_000)
+    .describe('a webhook receiver must answer within this long, or the attempt fails'),
+  WEBHOOK_ALLOW_PRIVATE: flag(false).describe(
+    'allow webhook URLs on loopback, private and link-local addresses (tests and local development only)',
+  ),
+  JOBS_ENABLED: flag(true).describe(
+    'run the job queue (pg-boss) in this process: the check-in worker and its schedule; false → API only',
+  ),
+  CHECKIN_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, 'must be a 5-field cron expression (minute hour day month weekday)')
+    .default('0 * * * *')
+    .describe(
+      'when (UTC) the weekly check-in job runs; hourly by default, since Monday starts at a different UTC hour in each time zone',
+    ),
   ANALYTICS_OVERRIDES: z
     .string()
     .optional()

@@ -3,7 +3,9 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { openDatabase } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
+import { startJobs } from './jobs/queue.js'
 import { ensureBootstrapAdmin } from './modules/users/users.repository.js'
+import { startWebhookWorker } from './modules/webhooks/worker.js'
 
 async function main() {
   let config
@@ -22,7 +24,15 @@ async function main() {
   if (config.ADMIN_TOKEN) await ensureBootstrapAdmin(database.db, config.ADMIN_TOKEN)
 
   const app = await buildApp({ config, database })
-  app.addHook('onClose', async () => database.close())
+  // The queue (pg-boss) runs on the same database: after migrations, stopped before the database closes.
+  const jobs = await startJobs({ config, database, log: app.log })
+  // Webhooks: outbox → signed POSTs on a timer; its in-flight batch finishes before the database closes.
+  const webhooks = startWebhookWorker({ db: database.db, config, log: app.log })
+  app.addHook('onClose', async () => {
+    await webhooks?.stop()
+    await jobs?.stop()
+    await database.close()
+  })
 
   let closing = false
   const shutdown = (signal: string) => {

@@ -40,6 +40,11 @@ export async function registerOpenapi(app: FastifyInstance) {
         { name: 'analytics', description: 'Figures of the study guide and recommended next actions' },
         { name: 'advisors', description: 'Advisor access grants and the mentee dashboard' },
         { name: 'reference', description: 'Systems, subjects, forms and the score scale' },
+        { name: 'checkins', description: 'Weekly check-ins: the week in figures and what to do next' },
+        {
+          name: 'webhooks',
+          description: 'Event subscriptions, signed with Standard Webhooks, and their delivery log',
+        },
       ],
     },
     transform: jsonSchemaTransform,

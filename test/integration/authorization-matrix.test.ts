@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
+import { DEFAULT_ANALYTICS_CONFIG } from '../../src/modules/analytics/config.js'
+import { runCheckins } from '../../src/modules/checkins/checkins.service.js'
 import { useTestApp } from '../helpers/app.js'
 import { activityBody, assessmentBody, blockBody } from '../helpers/bodies.js'
 import { createAdmin, createAdvisor, createStudent, type TestUser } from '../helpers/factories.js'
@@ -84,6 +86,21 @@ const ROUTES: Record<string, RouteCase> = {
     path: async () => '/advisors',
     body: () => ({ advisorId: spareAdvisorId }),
     ok: 201,
+  },
+  'GET /checkins': { path: async () => '/checkins', ok: 200 },
+  'GET /checkins/{checkinId}': {
+    path: async (c) => {
+      // The check-in of the week two weeks ago, generated as the weekly job would.
+      await runCheckins(t.database.db, {
+        now: new Date(),
+        weekOf: new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10),
+        config: DEFAULT_ANALYTICS_CONFIG,
+        studentIds: [c.student.id],
+      })
+      const list = await t.http.get(`/v1/students/${c.student.id}/checkins`).set(c.student.auth)
+      return `/checkins/${list.body.data[0].id}`
+    },
+    ok: 200,
   },
   'DELETE /advisors/{advisorId}': {
     path: async (c) => {
