@@ -23,14 +23,7 @@ const DETAIL_DAYS = 28
 const WINDOW_BACK = sql.raw(String(DETAIL_DAYS - 1))
 
 /** Today's date in a time zone, as YYYY-MM-DD. */
-export function todayIn(timezone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now)
-}
+export { todayIn } from './dates.js'
 
 export interface AnalyticsTarget {
   studentId: string

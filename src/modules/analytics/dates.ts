@@ -66,3 +66,22 @@ export function maxDate(dates: readonly (string | null | undefined)[]): string |
   for (const d of dates) if (d != null && (best === null || d > best)) best = d
   return best
 }
+
+// One formatter per time zone: building an Intl.DateTimeFormat costs ~0.15 ms, formatting ~3 µs, and
+// dashboards and check-in runs ask for the local date of every student (there are a few hundred zones).
+const dateFormatters = new Map<string, Intl.DateTimeFormat>()
+
+/** The date at `instant` in the IANA `timezone`, as YYYY-MM-DD: the student's "today". */
+export function todayIn(timezone: string, instant: Date): string {
+  let format = dateFormatters.get(timezone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    })
+    dateFormatters.set(timezone, format)
+  }
+  return format.format(instant)
+}
