@@ -416,6 +416,37 @@ describe('who receives which events', () => {
     expect(blocksOf(adminHook)).toEqual([menteeBlock, strangerBlock, afterRevoke].sort())
   })
 
+  test("a pending retry of a mentee's event is withdrawn, not sent, once the grant is revoked", async () => {
+    let answer = 500
+    const receiver = await startReceiver(() => answer)
+    const advisor = await createAdvisor(t.database.db)
+    const mentee = await createStudent(t.database.db)
+    const granted = await t.http
+      .post(`/v1/students/${mentee.id}/advisors`)
+      .set(mentee.auth)
+      .send({ advisorId: advisor.id })
+    expect(granted.status).toBe(201)
+    const webhook = await subscribe(advisor, receiver.url, ['block.created'])
+    await logBlock(mentee)
+    const t0 = new Date()
+    expect(await work(t0)).toMatchObject({ attempted: 1, retrying: 1 })
+
+    expect((await t.http.delete(`/v1/students/me/advisors/${advisor.id}`).set(mentee.auth)).status).toBe(204)
+    answer = 200
+    expect(await work(later(t0, 2 * HOUR))).toMatchObject({ attempted: 0 })
+    expect(receiver.received).toHaveLength(1)
+    const rows = await t.database.db
+      .select({ status: webhookDeliveries.status, lastError: webhookDeliveries.lastError })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.subscriptionId, webhook.id))
+    expect(rows).toEqual([
+      {
+        status: 'failed',
+        lastError: 'withdrawn: the subscription owner no longer has access to this student',
+      },
+    ])
+  })
+
   test('recommendations.changed announces what entered and left the high-priority set', async () => {
     const receiver = await startReceiver()
     const student = await createStudent(t.database.db)

@@ -248,6 +248,20 @@ export async function claimDueDeliveries(
   { now, limit, leaseMs }: { now: Date; limit: number; leaseMs: number },
 ): Promise<ClaimedDelivery[]> {
   const leaseEnd = new Date(now.getTime() + leaseMs)
+  // Access is checked again at send time, not only at fan-out: a retry of a mentee's event must not
+  // reach an advisor whose grant was revoked in the meantime. Only advisors can lose sight of a
+  // student (a student always sees itself, an admin everyone), and every payload names its student.
+  await db.execute(
+    sql`update webhook_deliveries d
+      set status = 'failed', completed_at = ${ts(now)}, locked_until = null,
+        last_error = 'withdrawn: the subscription owner no longer has access to this student'
+      from webhook_subscriptions s
+      join users o on o.id = s.owner_id and o.role = 'advisor'
+      where s.id = d.subscription_id and d.status = 'pending' and d.next_attempt_at <= ${ts(now)}
+        and (d.locked_until is null or d.locked_until <= ${ts(now)})
+        and not exists (select 1 from advisor_grants g
+          where g.advisor_id = s.owner_id and g.student_id::text = d.payload->'data'->>'studentId')`,
+  )
   const rows = await queryRows<{
     id: string
     subscription_id: string
