@@ -1,15 +1,19 @@
 // The Postgres-backed job queue (pg-boss 10, schema "pgboss" in the app's own database) and the schedule.
-// One queue today: the weekly check-ins, run every hour so each student's check-in appears soon after
-// Monday 00:00 in their own time zone.
+// Two queues: the weekly check-ins, run every hour so each student's check-in appears soon after
+// Monday 00:00 in their own time zone, and the daily maintenance that deletes expired rows.
 import type { FastifyBaseLogger } from 'fastify'
 import PgBoss from 'pg-boss'
 import type { Config } from '../config.js'
 import type { Database, Db } from '../db/client.js'
 import { type AnalyticsConfig, mergeAnalyticsConfig } from '../modules/analytics/config.js'
 import { runCheckins, type RunCheckinsResult } from '../modules/checkins/checkins.service.js'
+import { runMaintenance } from './maintenance.js'
 
 export const PGBOSS_SCHEMA = 'pgboss'
 export const CHECKINS_QUEUE = 'checkins-weekly'
+/** Daily housekeeping (src/jobs/maintenance.ts), at a quiet hour in UTC. */
+export const MAINTENANCE_QUEUE = 'maintenance'
+export const MAINTENANCE_CRON = '17 3 * * *'
 
 export interface CheckinJobData {
   /** Any date of the week to summarise; default: each student's last complete week. */
@@ -114,7 +118,15 @@ export async function startJobs({
       log.info({ jobId: job.id, ...result, ms: Date.now() - started }, 'weekly check-ins generated')
     }
   })
-  log.info({ queue: CHECKINS_QUEUE, cron: config.CHECKIN_CRON }, 'jobs started')
+  await boss.createQueue(MAINTENANCE_QUEUE, { name: MAINTENANCE_QUEUE, policy: 'stately', retryLimit: 2 })
+  await boss.schedule(MAINTENANCE_QUEUE, MAINTENANCE_CRON, {}, { tz: 'UTC' })
+  await boss.work(MAINTENANCE_QUEUE, { pollingIntervalSeconds }, async () => {
+    log.info(await runMaintenance(database.db, new Date()), 'maintenance: expired rows deleted')
+  })
+  log.info(
+    { queues: { [CHECKINS_QUEUE]: config.CHECKIN_CRON, [MAINTENANCE_QUEUE]: MAINTENANCE_CRON } },
+    'jobs started',
+  )
 
   // Half the shutdown budget, so the database still closes cleanly before the process is forced out.
   const stopTimeoutMs = Math.max(1_000, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2))

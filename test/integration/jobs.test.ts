@@ -4,7 +4,13 @@ import { describe, expect, test } from 'vitest'
 import { openPglite, queryRows } from '../../src/db/client.js'
 import { runMigrations } from '../../src/db/migrate.js'
 import { users } from '../../src/db/schema.js'
-import { CHECKINS_QUEUE, runCheckinJob, startJobs } from '../../src/jobs/queue.js'
+import {
+  CHECKINS_QUEUE,
+  MAINTENANCE_CRON,
+  MAINTENANCE_QUEUE,
+  runCheckinJob,
+  startJobs,
+} from '../../src/jobs/queue.js'
 import { DEFAULT_ANALYTICS_CONFIG } from '../../src/modules/analytics/config.js'
 import { testConfig } from '../helpers/app.js'
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js'
@@ -73,7 +79,10 @@ describe.each([
       try {
         expect(await schemaExists(database)).toBe(true)
         const schedules = await jobs.boss.getSchedules()
-        expect(schedules).toMatchObject([{ name: CHECKINS_QUEUE, cron: '0 * * * *', timezone: 'UTC' }])
+        expect(schedules.sort((a, b) => a.name.localeCompare(b.name))).toMatchObject([
+          { name: CHECKINS_QUEUE, cron: '0 * * * *', timezone: 'UTC' },
+          { name: MAINTENANCE_QUEUE, cron: MAINTENANCE_CRON, timezone: 'UTC' },
+        ])
 
         // stately queue: when the schedule already queued a run, send() answers null and that run counts.
         await jobs.boss.send(CHECKINS_QUEUE, {})

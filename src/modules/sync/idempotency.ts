@@ -131,8 +131,3 @@ export async function runIdempotent(
     throw err
   }
 }
-
-/** Old keys are dropped by the maintenance job; this is its query. */
-export async function purgeExpiredIdempotencyKeys(db: Db): Promise<void> {
-  await db.delete(idempotencyKeys).where(sql`${idempotencyKeys.createdAt} < now() - ${RETENTION}`)
-}
