@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -615,6 +616,36 @@ describe('failure handling', () => {
 })
 
 // ------------------------------------------------------------------ outbound safety
+
+describe('fairness', () => {
+  test('a subscription with a backlog gets at most 4 attempts in flight; the others still get theirs', async () => {
+    const slow = await createStudent(t.database.db)
+    const other = await createStudent(t.database.db)
+    const slowHook = await subscribe(slow, 'http://127.0.0.1:9/slow', ['block.created'])
+    const otherHook = await subscribe(other, 'http://127.0.0.1:9/other', ['block.created'])
+    const due = new Date(Date.now() - 60_000)
+    const row = (subscriptionId: string, studentId: string) => ({
+      subscriptionId,
+      eventId: randomUUID(),
+      eventType: 'block.created',
+      payload: { type: 'block.created', data: { studentId } },
+      nextAttemptAt: due,
+    })
+    await t.database.db
+      .insert(webhookDeliveries)
+      .values([...Array.from({ length: 10 }, () => row(slowHook.id, slow.id)), row(otherHook.id, other.id)])
+
+    const now = new Date()
+    const claim = () =>
+      claimDueDeliveries(t.database.db, { now, limit: 20, leaseMs: 60_000, perSubscription: 4 })
+    const first = await claim()
+    const count = (claimed: { subscriptionId: string }[], id: string) =>
+      claimed.filter((d) => d.subscriptionId === id).length
+    expect([count(first, slowHook.id), count(first, otherHook.id)]).toEqual([4, 1])
+    // Those four are still leased (in flight): the backlog waits, whatever the batch size.
+    expect(count(await claim(), slowHook.id)).toBe(0)
+  })
+})
 
 describe('outbound safety', () => {
   test('without WEBHOOK_ALLOW_PRIVATE, loopback, private and link-local URLs are refused with 422', async () => {

@@ -241,11 +241,24 @@ export interface ClaimedDelivery {
 /**
  * Claims due deliveries of live subscriptions for `leaseMs`. The claim commits at once, so the
  * HTTP call happens outside any transaction; if the worker dies mid-call the lease lapses and
- * another worker retries with the same webhook-id.
+ * another worker retries with the same webhook-id. Fair: a subscription never holds more than
+ * `perSubscription` attempts in flight, so a receiver that hangs with a backlog cannot take every
+ * slot and delay everyone else's events.
  */
 export async function claimDueDeliveries(
   db: Db,
-  { now, limit, leaseMs }: { now: Date; limit: number; leaseMs: number },
+  {
+    now,
+    limit,
+    leaseMs,
+    perSubscription = limit,
+  }: {
+    now: Date
+    limit: number
+    leaseMs: number
+    /** At most this many attempts in flight per subscription (claimed here or still leased). */
+    perSubscription?: number
+  },
 ): Promise<ClaimedDelivery[]> {
   const leaseEnd = new Date(now.getTime() + leaseMs)
   // Access is checked again at send time, not only at fan-out: a retry of a mentee's event must not
@@ -272,12 +285,22 @@ export async function claimDueDeliveries(
     secret: string
   }>(
     db,
-    sql`with due as (
-        select d.id from webhook_deliveries d
+    sql`with leased as (
+        select subscription_id, count(*)::int as n from webhook_deliveries
+        where status = 'pending' and locked_until > ${ts(now)}
+        group by subscription_id),
+      ranked as (
+        select d.id, row_number() over (partition by d.subscription_id order by d.next_attempt_at, d.id)
+          + coalesce(l.n, 0) as slot
+        from webhook_deliveries d
         join webhook_subscriptions s on s.id = d.subscription_id
           and s.deleted_at is null and s.disabled_at is null
+        left join leased l on l.subscription_id = d.subscription_id
         where d.status = 'pending' and d.next_attempt_at <= ${ts(now)}
-          and (d.locked_until is null or d.locked_until <= ${ts(now)})
+          and (d.locked_until is null or d.locked_until <= ${ts(now)})),
+      due as (
+        select d.id from webhook_deliveries d
+        join ranked r on r.id = d.id and r.slot <= ${perSubscription}
         order by d.next_attempt_at, d.id
         limit ${limit}
         for update of d skip locked)

@@ -35,6 +35,10 @@ const FANOUT_BATCH = 100
 const FANOUT_ROUNDS = 10
 /** Deliveries claimed (and sent concurrently) per run. */
 const DELIVERY_BATCH = 20
+/** Attempts in flight at once per process (the timer's rolling pool)… */
+const MAX_IN_FLIGHT = 50
+/** …and per subscription, across processes: one slow receiver cannot take every slot. */
+const PER_SUBSCRIPTION = 4
 
 /** Writes that can change a student's recommendations. */
 const DATA_EVENT = /^(block|assessment|activity)\./
@@ -151,9 +155,48 @@ async function attempt(
   return recordAttempt(db, { delivery, result, now, random })
 }
 
+type Recorded = Awaited<ReturnType<typeof recordAttempt>>
+
+/** Fans out what the outbox holds: a few bounded transactions, so a backlog never starves deliveries. */
+async function fanOut(
+  db: Db,
+  { now, analyticsConfig, log }: { now: Date; analyticsConfig: AnalyticsConfig; log: Log },
+) {
+  const total = { events: 0, deliveries: 0, recommendationEvents: 0 }
+  for (let round = 0; round < FANOUT_ROUNDS; round++) {
+    const fanned = await fanOutOnce(db, { now, analyticsConfig, log })
+    total.events += fanned.events
+    total.deliveries += fanned.deliveries
+    total.recommendationEvents += fanned.recommendationEvents
+    if (fanned.events - fanned.recommendationEvents < FANOUT_BATCH) break
+  }
+  return total
+}
+
+/** Claims up to `limit` due deliveries and starts their attempts; one promise per attempt. */
+async function startDueAttempts(
+  db: Db,
+  config: Config,
+  { now, random, log, limit }: { now: Date; random: () => number; log: Log; limit: number },
+): Promise<Promise<Recorded>[]> {
+  // The lease outlasts the attempt's deadline, so a live worker never loses its claim.
+  const leaseMs = config.WEBHOOK_TIMEOUT_MS * 2 + 30_000
+  const claimed = await claimDueDeliveries(db, { now, limit, leaseMs, perSubscription: PER_SUBSCRIPTION })
+  return claimed.map(async (delivery) => {
+    const recorded = await attempt(db, config, delivery, { now, random })
+    if (recorded.disabled)
+      log.warn(
+        { subscriptionId: delivery.subscriptionId, reason: recorded.disabled.reason },
+        'webhook subscription disabled after repeated failures',
+      )
+    return recorded
+  })
+}
+
 /**
- * One pass of the worker: fan out what the outbox holds, then attempt the deliveries due at `now`.
- * Tests call it directly with their own clock; the timer in startWebhookWorker calls it in production.
+ * One pass of the worker: fan out what the outbox holds, then attempt the deliveries due at `now`
+ * and wait for them. Tests call it directly with their own clock; in production the timer in
+ * startWebhookWorker runs the same steps without waiting for slow receivers.
  */
 export async function runWebhookWorkerOnce(
   db: Db,
@@ -161,37 +204,19 @@ export async function runWebhookWorkerOnce(
   { now = new Date(), log = silent, random = Math.random, analyticsConfig }: WorkerOptions = {},
 ): Promise<WorkerRunResult> {
   const rulesConfig = analyticsConfig ?? mergeAnalyticsConfig(config.ANALYTICS_OVERRIDES)
+  const fanned = await fanOut(db, { now, analyticsConfig: rulesConfig, log })
   const result: WorkerRunResult = {
-    events: 0,
-    deliveriesCreated: 0,
-    recommendationEvents: 0,
+    events: fanned.events,
+    deliveriesCreated: fanned.deliveries,
+    recommendationEvents: fanned.recommendationEvents,
     attempted: 0,
     succeeded: 0,
     retrying: 0,
     failed: 0,
     disabledSubscriptions: 0,
   }
-  for (let round = 0; round < FANOUT_ROUNDS; round++) {
-    const fanned = await fanOutOnce(db, { now, analyticsConfig: rulesConfig, log })
-    result.events += fanned.events
-    result.deliveriesCreated += fanned.deliveries
-    result.recommendationEvents += fanned.recommendationEvents
-    if (fanned.events - fanned.recommendationEvents < FANOUT_BATCH) break
-  }
-
-  // The lease outlasts the attempt's deadline, so a live worker never loses its claim.
-  const leaseMs = config.WEBHOOK_TIMEOUT_MS * 2 + 30_000
-  const claimed = await claimDueDeliveries(db, { now, limit: DELIVERY_BATCH, leaseMs })
   const outcomes = await Promise.all(
-    claimed.map(async (delivery) => {
-      const recorded = await attempt(db, config, delivery, { now, random })
-      if (recorded.disabled)
-        log.warn(
-          { subscriptionId: delivery.subscriptionId, reason: recorded.disabled.reason },
-          'webhook subscription disabled after repeated failures',
-        )
-      return recorded
-    }),
+    await startDueAttempts(db, config, { now, random, log, limit: DELIVERY_BATCH }),
   )
   for (const { outcome, disabled } of outcomes) {
     result.attempted++
@@ -205,13 +230,15 @@ export async function runWebhookWorkerOnce(
 }
 
 export interface WebhookWorker {
-  /** Stops the timer and waits for the run in progress (its batch finishes and is recorded). */
+  /** Stops the timer and waits for the pass in progress and every attempt in flight to be recorded. */
   stop(): Promise<void>
 }
 
 /**
- * Runs the worker every WEBHOOK_POLL_MS (measured from the end of the previous run, so runs never
- * overlap). Returns null when WEBHOOKS_ENABLED=false or JOBS_ENABLED=false: that process serves
+ * Runs the worker every WEBHOOK_POLL_MS (measured from the end of the previous pass, so passes never
+ * overlap). A pass fans out the outbox and starts the due attempts without waiting for them: attempts
+ * form a rolling pool of at most MAX_IN_FLIGHT, so a receiver that hangs until its timeout delays
+ * nobody else. Returns null when WEBHOOKS_ENABLED=false or JOBS_ENABLED=false: that process serves
  * the API only, and another delivers.
  */
 export function startWebhookWorker({
@@ -228,14 +255,36 @@ export function startWebhookWorker({
     return null
   }
   const analyticsConfig = mergeAnalyticsConfig(config.ANALYTICS_OVERRIDES)
+  const inFlight = new Set<Promise<unknown>>()
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
 
+  const pass = async () => {
+    const now = new Date()
+    const fanned = await fanOut(db, { now, analyticsConfig, log })
+    if (fanned.events > 0) log.info(fanned, 'webhook events fanned out')
+    const room = MAX_IN_FLIGHT - inFlight.size
+    if (room <= 0 || stopped) return
+    for (const started of await startDueAttempts(db, config, {
+      now,
+      random: Math.random,
+      log,
+      limit: room,
+    })) {
+      const tracked = started.then(
+        () => undefined,
+        (err: unknown) =>
+          log.error({ err }, 'webhook attempt failed to record; its lease lapses and it is retried'),
+      )
+      inFlight.add(tracked)
+      void tracked.then(() => inFlight.delete(tracked))
+    }
+  }
+
   const tick = () => {
-    running = runWebhookWorkerOnce(db, config, { log, analyticsConfig }).then(
-      () => undefined,
-      (err: unknown) => log.error({ err }, 'webhook worker run failed; retrying on the next tick'),
+    running = pass().catch((err: unknown) =>
+      log.error({ err }, 'webhook worker pass failed; retrying on the next tick'),
     )
     void running.then(() => {
       running = undefined
@@ -243,13 +292,14 @@ export function startWebhookWorker({
     })
   }
   timer = setTimeout(tick, config.WEBHOOK_POLL_MS)
-  log.info({ pollMs: config.WEBHOOK_POLL_MS }, 'webhook worker started')
+  log.info({ pollMs: config.WEBHOOK_POLL_MS, maxInFlight: MAX_IN_FLIGHT }, 'webhook worker started')
 
   return {
     stop: async () => {
       stopped = true
       clearTimeout(timer)
       await running
+      await Promise.allSettled([...inFlight])
     },
   }
 }
