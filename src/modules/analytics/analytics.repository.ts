@@ -61,6 +61,11 @@ export async function loadAnalyticsInputs(
 
   return db.transaction(
     async (tx) => {
+      // A batch (dashboard, check-in page) aggregates hundreds of students' breakdown rows; the
+      // planner cannot estimate json_to_recordset's size and picks a sort that spills to disk at the
+      // default 4 MB. More memory for this transaction only keeps it in RAM. Set for every load, so
+      // the statement count stays the same whatever the batch size.
+      await tx.execute(sql`set local work_mem = '64MB'`)
       const profiles = await rows<{
         student_id: string
         prep_start_date: string | null
