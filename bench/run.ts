@@ -1,12 +1,15 @@
 /**
- * `npm run bench`: the service against a bare Fastify + one-INSERT server, on real PostgreSQL.
+ * `npm run bench`: every benchmark of the service, on real PostgreSQL, in one table.
  *
  * 1. creates a fresh `bench_<random>` database on BENCH_DATABASE_URL's server and migrates it;
  * 2. starts each server in its own Node process (bench/servers/*.ts) on that database;
- * 3. runs every scenario (bench/scenarios): warm-up, then autocannon on ours, then on bare;
- * 4. prints one table (req/s, p50/p99, ratio, target met?) and writes bench/results/latest.json;
- * 5. stops the servers and drops the database, also on error and on Ctrl-C; should this process die
- *    without cleaning up (SIGKILL, or `tsx` force-killing it), a detached janitor drops the database
+ * 3. runs every scenario (bench/scenarios): each seeds its data with the demo generator
+ *    (src/demo), then warm-up and autocannon on ours, then on bare when there is a bare equivalent;
+ *    the check-ins scenario times runCheckins in a child process on a scratch database instead;
+ * 4. prints one table (ratio, req/s, p50/p99, target, met?, notes) and writes
+ *    bench/results/latest.json and bench/results/latest.md (the table, to paste into docs);
+ * 5. stops the servers and drops the databases, also on error and on Ctrl-C; should this process die
+ *    without cleaning up (SIGKILL, or `tsx` force-killing it), detached janitors drop the databases
  *    and the servers close when their IPC channel does.
  *
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION
@@ -15,8 +18,9 @@
  */
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { blockBodies } from './lib/bodies.js'
-import { benchDatabaseName, createBenchDatabase, createStudent } from './lib/database.js'
+import { sql } from 'drizzle-orm'
+import { type BenchDatabase, benchDatabaseName, createBenchDatabase, createStudent } from './lib/database.js'
+import { stopCheckinRun } from './lib/checkins.js'
 import { postEach } from './lib/http.js'
 import { startJanitor } from './lib/janitor.js'
 import { runLoad, stopAllLoads } from './lib/load.js'
@@ -24,9 +28,9 @@ import {
   describeMachine,
   formatMachine,
   formatTable,
-  judge,
+  judgeRow,
   type Report,
-  type ScenarioReport,
+  type RowReport,
   writeReport,
 } from './lib/report.js'
 import { type ServerHandle, startServer } from './lib/servers.js'
@@ -35,6 +39,7 @@ import { SCENARIOS } from './scenarios/index.js'
 import type { ScenarioContext } from './scenarios/types.js'
 
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url))
+const RESULTS_MD = fileURLToPath(new URL('./results/latest.md', import.meta.url))
 
 class Interrupted extends Error {}
 
@@ -60,6 +65,16 @@ class Cleanup {
 
 const log = (message: string) => console.log(`· ${message}`)
 
+/**
+ * autocannon stops at the end of a run without waiting for the requests in flight, which the server
+ * still finishes: wait about as long as the slowest one took, so they do not eat into the next run
+ * (a slow endpoint's warm-up would otherwise overlap its measured run, or ours' tail bare's start).
+ */
+const settle = (run: { responses: number; durationSec: number; latencyMs: { max: number } }) => {
+  const ms = run.responses > 0 ? run.latencyMs.max : run.durationSec * 1000
+  return new Promise((resolve) => setTimeout(resolve, Math.min(10_000, Math.max(100, ms))))
+}
+
 async function main(): Promise<number> {
   const loadAverageAtStart = os.loadavg()[0] ?? 0
   const settings = loadSettings()
@@ -80,6 +95,7 @@ async function main(): Promise<number> {
     interrupted = signal
     console.error(`\n${signal}: stopping the load and cleaning up (again to force)…`)
     stopAllLoads()
+    stopCheckinRun()
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
@@ -88,14 +104,23 @@ async function main(): Promise<number> {
   }
 
   try {
-    const name = benchDatabaseName()
-    await startJanitor(settings.baseUrl, name)
-    const bench = await createBenchDatabase(settings.baseUrl, name)
-    cleanup.add(`drop database ${bench.name}`, async () => {
-      await bench.drop()
-      log(`dropped database ${bench.name}`)
-    })
-    log(`created and migrated database ${bench.name}`)
+    /** A fresh migrated database, watched by a janitor and dropped at the end whatever happens. */
+    const newDatabase = async (): Promise<BenchDatabase> => {
+      const name = benchDatabaseName()
+      await startJanitor(settings.baseUrl, name)
+      const created = await createBenchDatabase(settings.baseUrl, name)
+      let dropped = false
+      const drop = async () => {
+        if (dropped) return
+        dropped = true
+        await created.drop()
+        log(`dropped database ${created.name}`)
+      }
+      cleanup.add(`drop database ${created.name}`, drop)
+      log(`created and migrated database ${created.name}`)
+      return { ...created, drop }
+    }
+    const bench = await newDatabase()
     checkInterrupted()
 
     const env = { BENCH_DB_URL: bench.url }
@@ -111,22 +136,22 @@ async function main(): Promise<number> {
       ours,
       bare,
       database: bench.database,
-      blockBodies: blockBodies(1_000),
+      now: new Date(),
       createStudent: (label) => createStudent(bench.database, label),
-      measure: async (server: ServerHandle, request) => {
+      measure: async (server: ServerHandle, request, { connections = settings.connections } = {}) => {
         checkInterrupted()
         if (settings.warmupSec > 0)
-          await runLoad(server.url, request, {
-            durationSec: settings.warmupSec,
-            connections: settings.connections,
-          })
+          await settle(await runLoad(server.url, request, { durationSec: settings.warmupSec, connections }))
         checkInterrupted()
-        const result = await runLoad(server.url, request, settings)
+        const result = await runLoad(server.url, request, { durationSec: settings.durationSec, connections })
+        await settle(result)
         checkInterrupted()
         log(
           `${server.name.padEnd(4)} ${request.method} ${request.path}: ${Math.round(result.requestsPerSec)} req/s, ` +
-            `p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${JSON.stringify(result.statusCodes)}` +
-            (result.errors > 0 ? `, ${result.errors} errors` : ''),
+            `p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${connections} connections, ` +
+            `${JSON.stringify(result.statusCodes)}` +
+            (result.errors > 0 ? `, ${result.errors} errors` : '') +
+            (result.timeouts > 0 ? `, ${result.timeouts} timeouts` : ''),
         )
         return result
       },
@@ -134,40 +159,46 @@ async function main(): Promise<number> {
         await postEach(`${server.url}${path}`, headers, bodies)
         log(`seeded ${bodies.length} via ${server.name} ${path}`)
       },
+      timed: async (label, work) => {
+        checkInterrupted()
+        const began = performance.now()
+        const value = await work()
+        const seconds = (performance.now() - began) / 1000
+        log(`${label}: ${seconds.toFixed(1)} s`)
+        checkInterrupted()
+        return { value, seconds }
+      },
+      scratchDatabase: newDatabase,
+      analyze: async (database = bench.database) => {
+        await database.db.execute(sql`analyze`)
+      },
+      checkInterrupted,
       log,
     }
 
-    const reports: ScenarioReport[] = []
+    const rows: RowReport[] = []
     for (const scenario of scenarios) {
       log(`scenario ${scenario.name}: ${scenario.description}`)
-      const result = await scenario.run(ctx)
-      const ratio = result.bare ? result.ours.requestsPerSec / result.bare.requestsPerSec : null
-      reports.push({
-        name: scenario.name,
-        description: scenario.description,
-        targets: scenario.targets,
-        ...result,
-        ratio,
-        verdict: judge(scenario.targets, result, ratio),
-      })
-      if (result.checks) log(`checks: ${JSON.stringify(result.checks)}`)
+      for (const row of await scenario.run(ctx)) {
+        rows.push(judgeRow(row))
+        if (row.checks) log(`${row.name} checks: ${JSON.stringify(row.checks)}`)
+      }
     }
+    // Rows with a bare equivalent (a ratio) first, in scenario order; then the others.
+    rows.sort((a, b) => Number(a.ratio === null) - Number(b.ratio === null))
 
     const { baseUrl: _baseUrl, ...shownSettings } = settings
     const report: Report = {
       date: new Date().toISOString(),
       machine: describeMachine(bench.serverVersion, settings.baseUrl, loadAverageAtStart),
       settings: shownSettings,
-      scenarios: reports,
+      rows,
     }
-    console.log(`\n${formatMachine(report)}\n\n${formatTable(reports)}\n`)
-    for (const s of reports)
-      console.log(
-        `${s.name}: targets ${JSON.stringify(s.targets)}` +
-          (s.checks ? `; checks ${JSON.stringify(s.checks)}` : ''),
-      )
-    await writeReport(RESULTS, report)
-    log(`wrote ${RESULTS}`)
+    console.log(`\n${formatMachine(report)}\n\n${formatTable(rows)}\n`)
+    for (const r of rows)
+      console.log(`${r.name}: ${r.description}` + (r.checks ? `; checks ${JSON.stringify(r.checks)}` : ''))
+    await writeReport(RESULTS, RESULTS_MD, report)
+    log(`wrote ${RESULTS} and ${RESULTS_MD}`)
     // Missed targets are a finding to read in the table, not a crash: exit 0 whenever the bench ran.
     return 0
   } catch (err) {

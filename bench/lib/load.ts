@@ -8,6 +8,8 @@ export interface LoadRequest {
   bodies?: readonly string[]
   /** A header given a fresh value on every request, e.g. Idempotency-Key. */
   uniqueHeader?: string
+  /** Replaced in the body by a fresh value on every request (the same as uniqueHeader's), e.g. an externalId. */
+  uniqueBodyToken?: string
 }
 
 export interface LoadResult {
@@ -20,6 +22,8 @@ export interface LoadResult {
   timeouts: number
   statusCodes: Record<string, number>
   durationSec: number
+  /** Concurrent keep-alive connections of the run. */
+  connections: number
 }
 
 const running = new Set<Instance>()
@@ -32,9 +36,13 @@ export function stopAllLoads(): void {
 let runNo = 0
 
 function autocannonRequest(request: LoadRequest): Request {
-  const { bodies, uniqueHeader } = request
+  const { bodies, uniqueHeader, uniqueBodyToken } = request
   const headers = { ...request.headers, ...(bodies ? { 'content-type': 'application/json' } : {}) }
   if (!bodies && !uniqueHeader) return { method: request.method, path: request.path, headers }
+  const bodyFor = (n: number, unique: string) => {
+    const body = bodies?.[n % bodies.length]
+    return body !== undefined && uniqueBodyToken ? body.replaceAll(uniqueBodyToken, unique) : body
+  }
   // setupRequest rather than autocannon's `[<id>]` replacement: that one patches Content-Length
   // assuming a 27-character id, which its generator does not guarantee, and makes one id per request.
   const prefix = `bench-${process.pid}-${++runNo}`
@@ -45,16 +53,17 @@ function autocannonRequest(request: LoadRequest): Request {
     headers,
     setupRequest: (req) => {
       n += 1
+      const unique = `${prefix}-${n}`
       return {
         ...req,
-        headers: { ...req.headers, ...(uniqueHeader ? { [uniqueHeader]: `${prefix}-${n}` } : {}) },
-        ...(bodies ? { body: bodies[n % bodies.length] } : {}),
+        headers: { ...req.headers, ...(uniqueHeader ? { [uniqueHeader]: unique } : {}) },
+        ...(bodies ? { body: bodyFor(n, unique) } : {}),
       }
     },
   }
 }
 
-function summarise(result: Result): LoadResult {
+function summarise(result: Result, connections: number): LoadResult {
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
   )
@@ -73,6 +82,7 @@ function summarise(result: Result): LoadResult {
     timeouts: result.timeouts,
     statusCodes,
     durationSec: result.duration,
+    connections,
   }
 }
 
@@ -96,7 +106,7 @@ export async function runLoad(
   })
   running.add(instance)
   try {
-    return summarise(await instance)
+    return summarise(await instance, connections)
   } finally {
     running.delete(instance)
   }

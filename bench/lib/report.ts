@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { dirname } from 'node:path'
 import { format, resolveConfig } from 'prettier'
-import type { ScenarioResult, Targets } from '../scenarios/types.js'
+import type { BatchRow, BenchRow, HttpRow, Targets } from '../scenarios/types.js'
 import type { Settings } from './settings.js'
 
 export interface Machine {
@@ -39,75 +39,148 @@ export interface Verdict {
   reason: string
 }
 
-export function judge(targets: Targets, result: ScenarioResult, ratio: number | null): Verdict {
-  const failures: string[] = []
-  const met: string[] = []
-  const { ours } = result
-  if (ours.non2xx > 0 || ours.errors > 0)
-    failures.push(`${ours.non2xx} non-2xx, ${ours.errors} errors (${JSON.stringify(ours.statusCodes)})`)
-  if (targets.minRatio !== undefined) {
-    const want = `${Math.round(targets.minRatio * 100)}%`
-    if (ratio === null || ratio < targets.minRatio)
-      failures.push(`ratio ${ratio === null ? 'n/a' : `${Math.round(ratio * 100)}%`} < ${want}`)
-    else met.push(`≥ ${want}`)
-  }
-  if (targets.maxP99Ms !== undefined) {
-    if (ours.latencyMs.p99 > targets.maxP99Ms)
-      failures.push(`p99 ${ours.latencyMs.p99} ms > ${targets.maxP99Ms}`)
-    else met.push(`p99 ≤ ${targets.maxP99Ms} ms`)
-  }
-  if (result.checks?.consistent === false)
-    failures.push(`inconsistent writes ${JSON.stringify(result.checks)}`)
-  return failures.length > 0
-    ? { met: false, reason: `no: ${failures.join('; ')}` }
-    : { met: true, reason: met.length > 0 ? `yes (${met.join(', ')})` : 'yes' }
+const pct = (x: number) => `${Math.round(x * 100)}%`
+const int = (n: number) => Math.round(n).toLocaleString('en-US')
+const ms = (n: number) => `${n} ms`
+const sec = (n: number) => `${n.toFixed(1)} s`
+const mib = (n: number) => `${Math.round(n)} MiB`
+
+/** Boolean checks are pass/fail: a false one fails the row whatever the figures. */
+function failedChecks(checks: BenchRow['checks']): string[] {
+  return Object.entries(checks ?? {})
+    .filter(([, v]) => v === false)
+    .map(([k]) => `check ${k} failed`)
 }
 
-export interface ScenarioReport extends ScenarioResult {
-  name: string
-  description: string
-  targets: Targets
-  ratio: number | null
-  verdict: Verdict
+function judgeHttp(row: HttpRow, ratio: number | null): Verdict {
+  const failures: string[] = []
+  const { ours, targets } = row
+  if (ours.responses === 0) failures.push('no response at all')
+  if (ours.non2xx > 0 || ours.errors > 0 || ours.timeouts > 0)
+    failures.push(
+      `${ours.non2xx} non-2xx, ${ours.errors} errors, ${ours.timeouts} timeouts (${JSON.stringify(ours.statusCodes)})`,
+    )
+  if (targets.minRatio !== undefined && (ratio === null || ratio < targets.minRatio))
+    failures.push(`ratio ${ratio === null ? 'n/a' : pct(ratio)} < ${pct(targets.minRatio)}`)
+  if (targets.maxP50Ms !== undefined && ours.latencyMs.p50 > targets.maxP50Ms)
+    failures.push(`p50 ${ms(ours.latencyMs.p50)} > ${targets.maxP50Ms}`)
+  if (targets.maxP99Ms !== undefined && ours.latencyMs.p99 > targets.maxP99Ms)
+    failures.push(`p99 ${ms(ours.latencyMs.p99)} > ${targets.maxP99Ms}`)
+  failures.push(...failedChecks(row.checks))
+  return failures.length > 0
+    ? { met: false, reason: `no: ${failures.join('; ')}` }
+    : { met: true, reason: 'yes' }
+}
+
+/** Peak of the full run over the peak of the first (smallest) run: RSS, and live heap when known. */
+export function memoryGrowth(row: BatchRow): { rss: number; heap: number | null } | null {
+  const first = row.runs[0]
+  const last = row.runs.at(-1)
+  if (!first || !last || first === last) return null
+  const [a, b] = [first.peak.liveHeapMiB, last.peak.liveHeapMiB]
+  return { rss: last.peak.rssMiB / first.peak.rssMiB, heap: a && b ? b / a : null }
+}
+
+function judgeBatch(row: BatchRow): Verdict {
+  const failures: string[] = []
+  const last = row.runs.at(-1)
+  const { targets } = row
+  if (!last) return { met: false, reason: 'no: nothing ran' }
+  if (targets.maxSeconds !== undefined && last.seconds > targets.maxSeconds)
+    failures.push(`${sec(last.seconds)} > ${targets.maxSeconds} s`)
+  const growth = memoryGrowth(row)
+  if (targets.maxMemoryGrowth !== undefined) {
+    if (!growth) failures.push('memory not compared (one run)')
+    else if (growth.heap === null) failures.push('live heap unknown (no --trace-gc output)')
+    else if (growth.rss > targets.maxMemoryGrowth || growth.heap > targets.maxMemoryGrowth)
+      failures.push(
+        `memory grew ×${growth.rss.toFixed(2)} RSS, ×${growth.heap.toFixed(2)} live heap > ×${targets.maxMemoryGrowth}`,
+      )
+  }
+  failures.push(...failedChecks(row.checks))
+  return failures.length > 0
+    ? { met: false, reason: `no: ${failures.join('; ')}` }
+    : { met: true, reason: 'yes' }
+}
+
+export type RowReport = BenchRow & { ratio: number | null; verdict: Verdict }
+
+export function judgeRow(row: BenchRow): RowReport {
+  if (row.kind === 'batch') return { ...row, ratio: null, verdict: judgeBatch(row) }
+  const ratio = row.bare ? row.ours.requestsPerSec / row.bare.requestsPerSec : null
+  return { ...row, ratio, verdict: judgeHttp(row, ratio) }
 }
 
 export interface Report {
   date: string
   machine: Machine
   settings: Omit<Settings, 'baseUrl'>
-  scenarios: ScenarioReport[]
+  rows: RowReport[]
 }
 
-const rps = (n: number) => Math.round(n).toLocaleString('en-US')
-const ms = (n: number) => `${n} ms`
+export function describeTargets(targets: Targets, row?: BenchRow): string {
+  const parts: string[] = []
+  if (targets.minRatio !== undefined) parts.push(`≥ ${pct(targets.minRatio)} of bare`)
+  if (targets.maxP50Ms !== undefined) parts.push(`p50 ≤ ${targets.maxP50Ms} ms`)
+  if (targets.maxP99Ms !== undefined) parts.push(`p99 ≤ ${targets.maxP99Ms} ms`)
+  if (targets.maxSeconds !== undefined) parts.push(`≤ ${targets.maxSeconds} s`)
+  if (targets.maxMemoryGrowth !== undefined) {
+    const sizes = row?.kind === 'batch' ? row.runs.map((r) => int(r.students)) : []
+    parts.push(
+      `flat memory (peak RSS and live heap ≤ ×${targets.maxMemoryGrowth}${sizes.length > 1 ? ` from ${sizes[0]} to ${sizes.at(-1)} students` : ''})`,
+    )
+  }
+  return parts.length > 0 ? parts.join(', ') : '—'
+}
 
-export function formatTable(scenarios: readonly ScenarioReport[]): string {
-  const header = [
-    'scenario',
-    'ours req/s',
-    'bare req/s',
-    'ratio',
-    'ours p50',
-    'ours p99',
-    'bare p50',
-    'bare p99',
-    'target met?',
-  ]
-  const rows = scenarios.map((s) => [
-    s.name,
-    rps(s.ours.requestsPerSec),
-    s.bare ? rps(s.bare.requestsPerSec) : '—',
-    s.ratio === null ? '—' : `${Math.round(s.ratio * 100)}%`,
-    ms(s.ours.latencyMs.p50),
-    ms(s.ours.latencyMs.p99),
-    s.bare ? ms(s.bare.latencyMs.p50) : '—',
-    s.bare ? ms(s.bare.latencyMs.p99) : '—',
-    s.verdict.reason,
-  ])
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+function notes(row: RowReport): string {
+  if (row.kind === 'batch') {
+    const last = row.runs.at(-1)
+    const runs = [...row.runs].reverse().map((r, i) => {
+      const head = `${int(r.students)} students: ${sec(r.seconds)}`
+      const rate = i === 0 && last ? ` (${int(r.studentsPerSec)}/s)` : ''
+      const live = r.peak.liveHeapMiB === null ? 'n/a' : mib(r.peak.liveHeapMiB)
+      return `${head}${rate}, peak RSS ${mib(r.peak.rssMiB)}, heap used ${mib(r.peak.heapUsedMiB)}, live heap ${live}`
+    })
+    const seeding = row.runs.map((r) => sec(r.seedingSec)).join(' + ')
+    return `${runs.join('; ')}; seeding ${seeding}`
+  }
+  const parts: string[] = [`${row.ours.connections} connections`]
+  if (row.bare) parts.push(`bare p50 ${ms(row.bare.latencyMs.p50)}, p99 ${ms(row.bare.latencyMs.p99)}`)
+  if (row.bareNote) parts.push(row.bareNote)
+  if (row.seedingSec !== undefined) parts.push(`seeding ${sec(row.seedingSec)}`)
+  return parts.join('; ')
+}
+
+/**
+ * One table, one row per benchmark, the ratio first. Pipe-aligned, so the same text is the console
+ * output and valid Markdown. A batch row (check-ins) has no req/s or latency: its figures are in
+ * the notes.
+ */
+export function formatTable(rows: readonly RowReport[]): string {
+  const header = ['benchmark', 'ratio ours/bare', 'ours req/s', 'bare req/s', 'ours p50', 'ours p99']
+  header.push('target', 'met?', 'notes')
+  const body = rows.map((r) =>
+    r.kind === 'http'
+      ? [
+          r.name,
+          r.ratio === null ? '—' : pct(r.ratio),
+          int(r.ours.requestsPerSec),
+          r.bare ? int(r.bare.requestsPerSec) : '—',
+          ms(r.ours.latencyMs.p50),
+          ms(r.ours.latencyMs.p99),
+          describeTargets(r.targets, r),
+          r.verdict.reason,
+          notes(r),
+        ]
+      : [r.name, '—', '—', '—', '—', '—', describeTargets(r.targets, r), r.verdict.reason, notes(r)],
+  )
+  const numeric = new Set([1, 2, 3, 4, 5])
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)))
   const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')
+    `| ${cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`
+  const rule = `|${widths.map((w, i) => (numeric.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`
+  return [line(header), rule, ...body.map(line)].join('\n')
 }
 
 export function formatMachine(report: Report): string {
@@ -117,13 +190,45 @@ export function formatMachine(report: Report): string {
     `date:     ${report.date}`,
     `machine:  ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; load average ${m.loadAverageAtStart} at start`,
     `runtime:  Node ${m.node}; PostgreSQL ${m.postgres} at ${m.postgresHost}`,
-    `load:     autocannon, ${s.connections} connections, ${s.durationSec} s per run after ${s.warmupSec} s warm-up; ours and bare alternate`,
+    `load:     autocannon, ${s.connections} connections (${s.latencyConnections} for the heavy reads), ${s.durationSec} s per run after ${s.warmupSec} s warm-up; ours and bare alternate`,
   ].join('\n')
 }
 
-export async function writeReport(path: string, report: Report): Promise<void> {
+/** The table with its context, ready to paste into docs/performance.md. */
+export function formatMarkdown(report: Report): string {
+  const m = report.machine
+  const s = report.settings
+  const describe = report.rows.map((r) => {
+    const checks = r.checks
+      ? ` Checks: ${Object.entries(r.checks)
+          .map(([k, v]) => `${k} ${String(v)}`)
+          .join(', ')}.`
+      : ''
+    return `- **${r.name}**: ${r.description}.${checks}`
+  })
+  return [
+    `Run of ${report.date}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ` +
+      `PostgreSQL ${m.postgres} on ${m.postgresHost}; load average ${m.loadAverageAtStart} at start. ` +
+      `autocannon, ${s.connections} connections (${s.latencyConnections} for the heavy reads: analytics, ` +
+      `recommendations, dashboard), ${s.durationSec} s per run after ${s.warmupSec} s of warm-up` +
+      (s.scenarios ? `; scenarios ${s.scenarios.join(', ')}` : '') +
+      '.',
+    '',
+    formatTable(report.rows),
+    '',
+    ...describe,
+    '',
+  ].join('\n')
+}
+
+/** Formatted as the repository's Prettier would, so a committed copy passes `npm run lint`. */
+async function writeFormatted(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
-  // Formatted as the repository's Prettier would, so a committed result passes `npm run lint`.
   const options = (await resolveConfig(path)) ?? {}
-  await writeFile(path, await format(JSON.stringify(report), { ...options, filepath: path }))
+  await writeFile(path, await format(text, { ...options, filepath: path }))
+}
+
+export async function writeReport(jsonPath: string, markdownPath: string, report: Report): Promise<void> {
+  await writeFormatted(jsonPath, JSON.stringify(report))
+  await writeFormatted(markdownPath, formatMarkdown(report))
 }

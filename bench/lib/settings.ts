@@ -7,6 +7,12 @@ export interface Settings {
   /** Seconds of unmeasured load before each run (JIT, pool and cache warm-up). */
   warmupSec: number
   connections: number
+  /**
+   * Connections for the benchmarks whose target is a latency of a heavy request (analytics,
+   * recommendations, the advisor dashboard): at 50 connections their p50 would only be queueing
+   * (50 ÷ throughput), not the time a request takes.
+   */
+  latencyConnections: number
   /** Only the scenarios named here (comma-separated BENCH_SCENARIOS), or all. */
   scenarios: string[] | null
 }
@@ -29,6 +35,7 @@ export function loadSettings(): Settings {
     durationSec: positive('BENCH_DURATION', 10),
     warmupSec: positive('BENCH_WARMUP', 3, { allowZero: true }),
     connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
+    latencyConnections: Math.round(positive('BENCH_LATENCY_CONNECTIONS', 2)),
     scenarios: scenarios && scenarios.length > 0 ? scenarios : null,
   }
 }

@@ -1,8 +1,15 @@
 /**
  * The baseline: plain Fastify and one pg.Pool of the same size as the service's, no auth, no
- * validation beyond JSON parsing, no idempotency, no outbox. POST does exactly one INSERT of a row
- * like a block (breakdowns as jsonb), GET one indexed SELECT ... LIMIT. What the service costs on top
- * of "parse JSON, one round trip to PostgreSQL" is the ratio the bench reports.
+ * validation beyond JSON parsing, no idempotency, no outbox, no transaction. POST does exactly one
+ * INSERT of a row like a block (breakdowns as jsonb), GET one indexed SELECT ... LIMIT. What the
+ * service costs on top of "parse JSON, one round trip to PostgreSQL" is the ratio the bench reports.
+ *
+ * GET /students/:id/analytics runs only the aggregate SQL the analytics engine needs, on the
+ * service's own tables (the seeded student's rows): the same eight queries as
+ * loadAnalyticsInputs (profile, Qbank usage, per-day volumes over 28 days, per-system and
+ * per-subject sums, topics, assessments, activities), written for one student, one after the other
+ * on one connection, and returns the rows as they come. No token, no access check, no rate-limit
+ * counter, no transaction, no engine, no response schema.
  */
 import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
@@ -11,11 +18,12 @@ import { failStartup, requireEnv, serveForParent } from './child.js'
 
 const POOL_MAX = 20
 
-const COLUMNS = `id, student_id, source, taken_at, question_count, correct_count, new_question_count, pass, timed,
-  selection, duration_minutes, review_minutes, systems, mistakes, topics, created_at`
+const COLUMNS = `id, student_id, source, external_id, taken_at, question_count, correct_count, new_question_count,
+  pass, timed, selection, duration_minutes, review_minutes, systems, subjects, mistakes, topics, created_at`
 
 interface BlockBody {
   source: string
+  externalId?: string
   takenAt: string
   questionCount: number
   correctCount: number
@@ -26,9 +34,101 @@ interface BlockBody {
   durationMinutes?: number
   reviewMinutes?: number
   systems?: unknown[]
+  subjects?: unknown[]
   mistakes?: unknown
   topics?: string[]
 }
+
+const todayIn = (tz: string) =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date())
+
+// $1 student id, $2 as-of date (the student's day), $3 its time zone (a query using fewer gets the
+// first ones: PostgreSQL refuses a parameter it cannot type). Same shapes as
+// src/modules/analytics/analytics.repository.ts, for one student instead of a set of targets.
+const CUTOFF = `(($2::date + 1)::timestamp at time zone $3::text)`
+const WINDOW_START = `(($2::date - 27)::timestamp at time zone $3::text)`
+const LOCAL_DAY = `(b.taken_at at time zone $3::text)::date`
+const LIVE_BLOCK = `b.student_id = $1 and b.deleted_at is null and b.taken_at < ${CUTOFF}`
+const breakdown = (
+  table: string,
+  column: string,
+) => `select x.${column} as key, sum(x.total)::int as attempted,
+    sum(x.correct)::int as correct,
+    coalesce(sum(x.total) filter (where b.taken_at >= ${WINDOW_START}), 0)::int as attempted28,
+    coalesce(sum(x.correct) filter (where b.taken_at >= ${WINDOW_START}), 0)::int as correct28
+  from ${table} x join blocks b on b.id = x.block_id and ${LIVE_BLOCK}
+  where x.student_id = $1
+  group by 1 order by 1`
+const ANALYTICS_QUERIES: readonly (readonly [name: string, text: string, params?: number])[] = [
+  [
+    'profile',
+    `select p.prep_start_date::text, p.exam_date::text, p.eras_submission_date::text, p.target_score, p.exam_score,
+       p.study_mode, p.study_days_per_week,
+       (select json_agg(json_build_object('source', q.source, 'totalQuestions', q.total_questions) order by q.source)
+          from student_qbanks q where q.student_id = u.id) as qbanks
+     from users u left join student_profiles p on p.student_id = u.id
+     where u.id = $1 and u.role = 'student'`,
+    1,
+  ],
+  [
+    'usage',
+    `select b.source, min(${LOCAL_DAY})::text as first_used_on, max(${LOCAL_DAY})::text as last_used_on,
+       sum(b.new_question_count)::int as new_questions,
+       coalesce(sum(b.question_count) filter (where b.pass = 'first'), 0)::int as first_pass_questions,
+       coalesce(sum(b.correct_count) filter (where b.pass = 'first'), 0)::int as first_pass_correct,
+       coalesce(sum(b.question_count) filter (where b.pass = 'review'), 0)::int as review_questions,
+       sum(b.question_count)::int as attempted, sum(b.correct_count)::int as correct
+     from blocks b where ${LIVE_BLOCK} group by b.source order by b.source`,
+  ],
+  [
+    'daily',
+    `select ${LOCAL_DAY}::text as date, b.source,
+       sum(b.question_count)::int as questions, sum(b.correct_count)::int as correct,
+       sum(b.new_question_count)::int as new_questions,
+       coalesce(sum(b.question_count) filter (where b.timed and b.selection = 'random'), 0)::int as timed_random,
+       sum(b.review_minutes)::int as review_minutes,
+       coalesce(sum(b.question_count) filter (where b.review_minutes is not null), 0)::int as questions_with_review,
+       coalesce(sum(b.mistakes_knowledge), 0)::int as knowledge,
+       coalesce(sum(b.mistakes_misread), 0)::int as misread,
+       coalesce(sum(b.mistakes_timing), 0)::int as timing
+     from blocks b where ${LIVE_BLOCK} and b.taken_at >= ${WINDOW_START}
+     group by 1, 2 order by 1, 2`,
+  ],
+  ['systems', breakdown('block_systems', 'system')],
+  ['subjects', breakdown('block_subjects', 'subject')],
+  [
+    'topics',
+    `select t.topic, sum(b.question_count)::int as attempted, sum(b.correct_count)::int as correct
+     from blocks b cross join lateral unnest(b.topics) as t(topic)
+     where ${LIVE_BLOCK} and cardinality(b.topics) > 0 group by 1 order by 1`,
+  ],
+  [
+    'assessments',
+    `select a.id, a.form, to_char(a.taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as taken_at,
+       (a.taken_at at time zone $3::text)::date::text as taken_on, a.score, a.percent_correct,
+       (select json_agg(json_build_object('system', e->>'system', 'percentCorrect', (e->>'percentCorrect')::float8))
+          from jsonb_array_elements(a.systems) e) as systems
+     from assessments a where a.student_id = $1 and a.deleted_at is null and a.taken_at < ${CUTOFF}
+     order by a.taken_at, a.id`,
+  ],
+  [
+    'activities',
+    `select a.date::text as date, a.type, sum(a.minutes)::int as minutes, null::text as last_on,
+       null::text as last_simulation_on
+     from activities a where a.student_id = $1 and a.deleted_at is null and a.date between $2::date - 27 and $2::date
+     group by 1, 2
+     union all
+     select null, null, null, max(a.date)::text, (max(a.date) filter (where a.type = 'simulation_day'))::text
+     from activities a where a.student_id = $1 and a.deleted_at is null and a.date <= $2::date
+     order by 1, 2`,
+    2,
+  ],
+]
 
 async function main() {
   const pool = new pg.Pool({ connectionString: requireEnv('BENCH_DB_URL'), max: POOL_MAX })
@@ -36,6 +136,7 @@ async function main() {
     id uuid primary key default gen_random_uuid(),
     student_id uuid not null,
     source text not null,
+    external_id text,
     taken_at timestamptz not null,
     question_count integer not null,
     correct_count integer not null,
@@ -46,6 +147,7 @@ async function main() {
     duration_minutes integer,
     review_minutes integer,
     systems jsonb not null default '[]',
+    subjects jsonb not null default '[]',
     mistakes jsonb,
     topics text[] not null default '{}',
     created_at timestamptz not null default now()
@@ -61,13 +163,15 @@ async function main() {
     async (req, reply) => {
       const b = req.body
       const { rows } = await pool.query(
-        `insert into bench_bare_blocks (student_id, source, taken_at, question_count, correct_count,
-           new_question_count, pass, timed, selection, duration_minutes, review_minutes, systems, mistakes, topics)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        `insert into bench_bare_blocks (student_id, source, external_id, taken_at, question_count, correct_count,
+           new_question_count, pass, timed, selection, duration_minutes, review_minutes, systems, subjects,
+           mistakes, topics)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          returning ${COLUMNS}`,
         [
           req.params.studentId,
           b.source,
+          b.externalId ?? null,
           b.takenAt,
           b.questionCount,
           b.correctCount,
@@ -78,6 +182,7 @@ async function main() {
           b.durationMinutes ?? null,
           b.reviewMinutes ?? null,
           JSON.stringify(b.systems ?? []),
+          JSON.stringify(b.subjects ?? []),
           b.mistakes === undefined ? null : JSON.stringify(b.mistakes),
           b.topics ?? [],
         ],
@@ -95,6 +200,24 @@ async function main() {
         [req.params.studentId, limit],
       )
       return { data: rows, nextCursor: null }
+    },
+  )
+
+  app.get<{ Params: { studentId: string }; Querystring: { tz?: string; asOf?: string } }>(
+    '/students/:studentId/analytics',
+    async (req) => {
+      const tz = req.query.tz ?? 'UTC'
+      const asOf = req.query.asOf ?? todayIn(tz)
+      const client = await pool.connect()
+      try {
+        const result: Record<string, unknown[]> = {}
+        const params = [req.params.studentId, asOf, tz]
+        for (const [name, text, used = 3] of ANALYTICS_QUERIES)
+          result[name] = (await client.query(text, params.slice(0, used))).rows
+        return result
+      } finally {
+        client.release()
+      }
     },
   )
 
