@@ -5,7 +5,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { requireCaller, resolveCaller } from './http/auth.js'
-import { notFoundHandler, problemHandler } from './http/errors.js'
+import { registerDraining } from './http/draining.js'
+import { clientErrorHandler, notFoundHandler, problemHandler } from './http/errors.js'
 import { registerJsonParser } from './http/json-body.js'
 import {
   createMetrics,
@@ -53,14 +54,20 @@ export async function buildApp({
     trustProxy: config.TRUST_PROXY,
     // Keep-alive sockets close when the server closes, so shutdown does not wait on idle clients.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // registerDraining answers requests that arrive while closing, with a problem body.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false } },
+    // The router's own 400 (bad URL escape) and 414 (path parameter too long), and requests Node's
+    // parser refuses, are problems too: without these they answer in Fastify's JSON shape.
+    frameworkErrors: (err, req, reply) => void problemHandler(err, req, reply),
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.setErrorHandler(problemHandler)
   app.setNotFoundHandler(notFoundHandler)
+  registerDraining(app)
   // JSON only: without this, text/plain bodies would be parsed as strings instead of refused with 415.
   app.removeContentTypeParser('text/plain')
   registerJsonParser(app)

@@ -4,7 +4,6 @@ import { z } from 'zod'
 import { ConfigError, loadConfig } from './config.js'
 import { openDatabase } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
-import { isIanaTimezone } from './http/common.schemas.js'
 import { SCOPES_BY_ROLE } from './modules/users/tokens.js'
 import {
   findUser,
@@ -13,7 +12,8 @@ import {
   insertUser,
   revokeToken,
 } from './modules/users/users.repository.js'
-import { ROLES, SCOPES, type Scope } from './modules/users/users.table.js'
+import { CreateUserBody, TokenName } from './modules/users/users.schemas.js'
+import { SCOPES, type Scope } from './modules/users/users.table.js'
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -45,27 +45,23 @@ async function run(argv: string[]) {
     await runMigrations(database)
     const { db } = database
     if (command === 'create-user') {
-      const input = z
-        .object({
-          role: z.enum(ROLES),
-          name: z.string().min(1),
-          email: z.email(),
-          timezone: z.string().refine(isIanaTimezone, 'must be an IANA time zone').optional(),
-        })
-        .parse(values)
+      // The API's own limits (name, email, time zone), so every user reads back as the API documents it.
+      const input = z.object(CreateUserBody.shape).parse(values)
       const user = await insertUser(db, input)
       if (!user) throw new Error(`a user with email ${input.email} exists`)
       console.log(JSON.stringify(user, null, 2))
     } else if (command === 'create-token') {
       const input = z
-        .object({ user: z.string().min(1), name: z.string().min(1), scopes: z.string().optional() })
+        .object({ user: z.string().min(1), name: TokenName, scopes: z.string().optional() })
         .parse(values)
       const user = z.uuid().safeParse(input.user).success
         ? await findUser(db, input.user)
         : await findUserByEmail(db, input.user)
       if (!user) throw new Error(`no user ${input.user}`)
       const allowed = SCOPES_BY_ROLE[user.role]
-      const scopes = input.scopes ? z.array(z.enum(SCOPES)).parse(input.scopes.split(',')) : [...allowed]
+      const scopes = input.scopes
+        ? [...new Set(z.array(z.enum(SCOPES)).parse(input.scopes.split(',')))]
+        : [...allowed]
       const refused = scopes.filter((s: Scope) => !allowed.includes(s))
       if (refused.length) throw new Error(`a ${user.role} token may not carry: ${refused.join(', ')}`)
       const token = await insertToken(db, { userId: user.id, name: input.name, scopes })

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -11,15 +12,35 @@ export interface FieldError {
   message: string
 }
 
+/**
+ * Problem bodies echo parts of the request (a field path, an unknown key), so their text is bounded
+ * here, once: the OpenAPI document states these limits and the serializer checks them.
+ */
+export const PROBLEM_LIMITS = { detail: 2000, instance: 2048, fieldText: 1000, errors: 100 } as const
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`)
+
+function boundedErrors(errors: FieldError[]): FieldError[] {
+  return errors.slice(0, PROBLEM_LIMITS.errors).map((e) => ({
+    in: clip(e.in, 20),
+    path: clip(e.path, PROBLEM_LIMITS.fieldText),
+    message: clip(e.message, PROBLEM_LIMITS.fieldText),
+  }))
+}
+
+type ProblemExtra = { errors?: FieldError[]; headers?: Record<string, string>; [key: string]: unknown }
+
 /** An error the service means to show the client: RFC 9457 problem details. */
 export class Problem extends Error {
+  readonly extra: ProblemExtra
   constructor(
     readonly status: number,
     readonly code: string,
     detail: string,
-    readonly extra: { errors?: FieldError[]; headers?: Record<string, string>; [key: string]: unknown } = {},
+    extra: ProblemExtra = {},
   ) {
-    super(detail)
+    super(clip(detail, PROBLEM_LIMITS.detail))
+    this.extra = extra.errors ? { ...extra, errors: boundedErrors(extra.errors) } : extra
   }
 }
 
@@ -40,22 +61,39 @@ export const databaseUnavailable = () =>
 
 export const FieldErrorSchema = z
   .object({
-    in: z.string().describe('body, querystring, params or headers'),
-    path: z.string().describe('JSON Pointer to the offending field within that part'),
-    message: z.string(),
+    in: z.string().max(20).describe('body, querystring, params or headers'),
+    path: z
+      .string()
+      .max(PROBLEM_LIMITS.fieldText)
+      .describe('JSON Pointer to the offending field within that part'),
+    message: z.string().max(PROBLEM_LIMITS.fieldText),
   })
   .meta({ id: 'FieldError' })
 
 export const ProblemBody = z
   .object({
-    type: z.string().describe('URI reference naming the problem type, e.g. /problems/block.not_found'),
-    title: z.string().describe('Short summary of the status, e.g. Not Found'),
-    status: z.number().int(),
-    detail: z.string().describe('What went wrong, in words for a developer'),
-    instance: z.string().optional().describe('The request path'),
-    code: z.string().describe('Stable machine-readable code, `module.reason`'),
-    requestId: z.string().optional().describe('Echo of x-request-id; quote it when reporting a problem'),
-    errors: z.array(FieldErrorSchema).optional().describe('Per-field problems, for 400 and 422'),
+    type: z
+      .string()
+      .max(200)
+      .describe('URI reference naming the problem type, e.g. /problems/block.not_found'),
+    title: z.string().max(100).describe('Short summary of the status, e.g. Not Found'),
+    status: z.number().int().min(400).max(599),
+    detail: z
+      .string()
+      .max(PROBLEM_LIMITS.detail)
+      .describe('What went wrong, in words for a developer (cut at 2000 characters)'),
+    instance: z.string().max(PROBLEM_LIMITS.instance).optional().describe('The request path'),
+    code: z.string().max(100).describe('Stable machine-readable code, `module.reason`'),
+    requestId: z
+      .string()
+      .max(128)
+      .optional()
+      .describe('Echo of x-request-id; quote it when reporting a problem'),
+    errors: z
+      .array(FieldErrorSchema)
+      .max(PROBLEM_LIMITS.errors)
+      .optional()
+      .describe('Per-field problems, for 400 and 422 (the first 100)'),
   })
   .catchall(z.unknown())
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' })
@@ -101,12 +139,17 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'request.malformed_json',
   FST_ERR_INVALID_JSON: 'request.malformed_json',
   FST_ERR_VALIDATION: 'request.invalid',
+  // Answered by the router before any hook (see frameworkErrors in app.ts).
+  FST_ERR_BAD_URL: 'request.bad_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'request.uri_too_long',
 }
 
 // PostgreSQL error classes that mean "the database is not there", not "the request is wrong".
 const UNAVAILABLE_SQLSTATES = /^(08|57P0[123]|53300)/
+// "is not queryable": node-postgres on a client whose connection broke, e.g. the ROLLBACK after a
+// query failed mid-transaction during a database restart (that error replaces the first one).
 const UNAVAILABLE_MESSAGES =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|database did not answer|is closed|PGlite is closed|after calling end on the pool/i
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|database did not answer|is closed|PGlite is closed|after calling end on the pool|is not queryable/i
 
 interface PgLikeError {
   code?: unknown
@@ -201,7 +244,7 @@ export function problemBody(problem: Problem, req: FastifyRequest): ProblemBody 
     title: STATUS_CODES[problem.status] ?? 'Error',
     status: problem.status,
     detail: problem.message,
-    instance: req.url.split('?')[0] ?? req.url,
+    instance: clip(req.url.split('?')[0] ?? req.url, PROBLEM_LIMITS.instance),
     code: problem.code,
     requestId: req.id,
     ...(errors ? { errors } : {}),
@@ -220,6 +263,29 @@ export function problemHandler(err: unknown, req: FastifyRequest, reply: Fastify
   if (problem.status >= 500) req.log.error({ err }, 'request failed')
   else req.log.info({ code: problem.code, status: problem.status }, 'request rejected')
   return sendProblem(problem, req, reply)
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (a NUL or space in a header, a bad
+ * Content-Length, headers over the size limit): Fastify's default answers them with its own JSON
+ * shape; this answers with a problem like every other error, then closes the connection.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, code, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'request.headers_too_large', 'The request headers are larger than the server accepts']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request.timeout', 'The request did not arrive in time']
+        : [400, 'request.malformed_http', 'The request is not valid HTTP/1.1']
+  const title = STATUS_CODES[status] ?? 'Error'
+  const body = JSON.stringify({ type: `/problems/${code}`, title, status, detail, code })
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  socket.destroy(err)
 }
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {

@@ -24,6 +24,12 @@ describe('toProblem', () => {
     ['admin shutdown → 503', wrapped(pgError('57P01')), 503, 'database.unavailable'],
     ['connection exception class 08 → 503', pgError('08006'), 503, 'database.unavailable'],
     [
+      'rollback on a connection broken mid-transaction (database restart) → 503',
+      wrapped(new Error('Client has encountered a connection error and is not queryable')),
+      503,
+      'database.unavailable',
+    ],
+    [
       'pool connect timeout → 503',
       new Error('timeout exceeded when trying to connect'),
       503,

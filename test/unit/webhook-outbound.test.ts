@@ -35,6 +35,10 @@ describe('address policy', () => {
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:10.0.0.1', 'private'],
     ['::ffff:169.254.169.254', 'link-local'],
+    ['64:ff9b::a9fe:a9fe', 'reserved'],
+    ['64:ff9b:1::a00:1', 'reserved'],
+    ['2002:7f00:1::', 'reserved'],
+    ['::127.0.0.1', 'reserved'],
   ])('%s is %s', (address, category) => {
     expect(addressCategory(address)).toBe(category)
   })

@@ -1,10 +1,12 @@
 import { z } from 'zod'
-import { IsoDate } from '../../http/common.schemas.js'
+import { IsoDate, MAX, StudentIdParam, UtcTimestamp } from '../../http/common.schemas.js'
 import { RecordSource } from '../assessments/assessments.schemas.js'
 import { ACTIVITY_TYPES } from './activities.table.js'
 
 const Minutes = z.number().int().min(1).max(1440)
 const SimulationBlocks = z.number().int().min(1).max(12)
+/** Systems an activity covers; labels are merged per canonical system. */
+export const ACTIVITY_SYSTEMS_MAX = 40
 
 export const CreateActivityBody = z
   .object({
@@ -16,8 +18,8 @@ export const CreateActivityBody = z
     date: IsoDate.describe('The student’s local day of the activity; at most one day after today (UTC)'),
     minutes: Minutes.describe('Time spent, 1–1440 minutes'),
     systems: z
-      .array(z.string().min(1).max(100))
-      .max(40)
+      .array(z.string().min(1).max(MAX.label))
+      .max(ACTIVITY_SYSTEMS_MAX)
       .optional()
       .describe('Systems covered: slugs, UWorld labels or short forms (cardio, GI, …); see GET /v1/systems'),
     blocks: SimulationBlocks.optional().describe(
@@ -27,10 +29,10 @@ export const CreateActivityBody = z
     externalId: z
       .string()
       .min(1)
-      .max(200)
+      .max(MAX.externalId)
       .optional()
       .describe("The client's id for this activity; posting the same (source, externalId) again updates it"),
-    note: z.string().max(5000).optional(),
+    note: z.string().max(MAX.note).optional(),
   })
   .strict()
   .meta({
@@ -51,7 +53,7 @@ export const PatchActivityBody = CreateActivityBody.omit({ externalId: true, sou
   .partial()
   .extend({
     blocks: SimulationBlocks.nullable().optional(),
-    note: z.string().max(5000).nullable().optional(),
+    note: z.string().max(MAX.note).nullable().optional(),
   })
   .strict()
   .meta({
@@ -65,20 +67,22 @@ export const Activity = z
   .object({
     id: z.uuid(),
     studentId: z.uuid(),
-    source: z.string(),
-    externalId: z.string().nullable(),
+    source: RecordSource,
+    externalId: z.string().max(MAX.externalId).nullable(),
     type: z.enum(ACTIVITY_TYPES),
     date: z.iso.date().describe('The student’s local day'),
     minutes: z.number().int(),
-    systems: z.array(z.string()).describe('Canonical system slugs'),
+    systems: z.array(z.string().max(MAX.label)).max(ACTIVITY_SYSTEMS_MAX).describe('Canonical system slugs'),
     blocks: z.number().int().nullable().describe('Blocks on a simulation day; null otherwise'),
-    note: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    deletedAt: z.iso.datetime().nullable().describe('Set on tombstones (listed with includeDeleted=true)'),
+    note: z.string().max(MAX.note).nullable(),
+    createdAt: UtcTimestamp,
+    updatedAt: UtcTimestamp,
+    deletedAt: UtcTimestamp.nullable().describe('Set on tombstones (listed with includeDeleted=true)'),
   })
   .meta({ id: 'Activity' })
 export type Activity = z.infer<typeof Activity>
+
+export const ActivityParams = StudentIdParam.extend({ activityId: z.uuid() })
 
 export const ActivityListQuery = z.object({
   type: z.enum(ACTIVITY_TYPES).optional().describe('Only this type of activity'),

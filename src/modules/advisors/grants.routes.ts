@@ -1,25 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Db } from '../../db/client.js'
+import { StudentIdParam } from '../../http/common.schemas.js'
 import { COMMON_PROBLEMS, notFound, problemResponses, unprocessable } from '../../http/errors.js'
 import { IdempotencyHeaders, sendStored } from '../qbank/blocks.routes.js'
 import { idempotencyContext, runIdempotent } from '../sync/idempotency.js'
 import { findUser } from '../users/users.repository.js'
+import {
+  AdvisorGrant as Grant,
+  AdvisorGrantList,
+  GrantAdvisorBody as GrantBody,
+  GrantParams,
+} from './advisors.schemas.js'
 import { deleteGrant, insertGrant, listGrants } from './grants.repository.js'
-
-const Grant = z
-  .object({
-    advisorId: z.uuid(),
-    name: z.string(),
-    email: z.string(),
-    grantedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'AdvisorGrant' })
-
-const GrantBody = z
-  .object({ advisorId: z.uuid().describe('The advisor user to grant read access to') })
-  .strict()
-  .meta({ id: 'GrantAdvisorBody' })
 
 /** Registered inside the student scope: the student (or an admin) grants and revokes advisors. */
 export const grantsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
@@ -30,7 +23,9 @@ export const grantsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
         operationId: 'listAdvisors',
         tags: ['advisors'],
         summary: 'Advisors this student has granted read access',
-        response: { 200: z.object({ data: z.array(Grant) }), ...problemResponses(...COMMON_PROBLEMS) },
+        description: 'Oldest grant first. Each advisor reads this student’s data with a mentees:read token.',
+        params: StudentIdParam,
+        response: { 200: AdvisorGrantList, ...problemResponses(...COMMON_PROBLEMS) },
       },
     },
     async (req) => ({
@@ -48,6 +43,9 @@ export const grantsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
         operationId: 'grantAdvisor',
         tags: ['advisors'],
         summary: 'Grant an advisor read access to this student’s data (201; 200 when already granted)',
+        description:
+          'The advisor then sees this student on its dashboard and reads (never writes) its data. Naming a user who is not an advisor is a 422.',
+        params: StudentIdParam,
         headers: IdempotencyHeaders,
         body: GrantBody,
         response: {
@@ -88,7 +86,8 @@ export const grantsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
         operationId: 'revokeAdvisor',
         tags: ['advisors'],
         summary: 'Revoke an advisor’s access; it takes effect on the advisor’s next request',
-        params: z.object({ advisorId: z.uuid() }),
+        description: 'An advisor without a grant from this student is a 404.',
+        params: GrantParams,
         headers: IdempotencyHeaders,
         response: {
           204: z.undefined().describe('Revoked'),

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Db } from '../../db/client.js'
-import { IsoDate } from '../../http/common.schemas.js'
-import { COMMON_PROBLEMS, notFound, problemResponses } from '../../http/errors.js'
+import { IsoDate, StudentIdParam } from '../../http/common.schemas.js'
+import { badRequest, COMMON_PROBLEMS, notFound, problemResponses } from '../../http/errors.js'
 import { loadAnalyticsInput, todayIn } from './analytics.repository.js'
 import { AnalyticsResponse, RecommendationsResponse } from './analytics.schemas.js'
 import type { AnalyticsConfig } from './config.js'
+import { DAY_RANGE, inDayRange } from './dates.js'
 import { computeAnalytics } from './engine.js'
 
 const AsOfQuery = z.object({
@@ -20,6 +21,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ db: Db; analyticsConfig: A
   { db, analyticsConfig },
 ) => {
   const analyze = async (studentId: string, timezone: string, asOf: string | undefined) => {
+    if (asOf !== undefined && !inDayRange(asOf))
+      throw badRequest('request.invalid', `asOf must be between ${DAY_RANGE.min} and ${DAY_RANGE.max}`, [
+        { in: 'querystring', path: '/asOf', message: `outside ${DAY_RANGE.min}..${DAY_RANGE.max}` },
+      ])
     const input = await loadAnalyticsInput(db, {
       studentId,
       timezone,
@@ -38,6 +43,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ db: Db; analyticsConfig: A
         summary: 'Where the student stands: every figure of the guide, and the recommended next actions',
         description:
           'Phase and plan week, Qbank completion and pace, per-system and per-subject accuracy with weak areas, score trend, readiness, study volume, and the recommendations with the figures that fired them. ETag / If-None-Match supported.',
+        params: StudentIdParam,
         querystring: AsOfQuery,
         response: { 200: AnalyticsResponse, ...problemResponses(...COMMON_PROBLEMS) },
       },
@@ -52,6 +58,9 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ db: Db; analyticsConfig: A
         operationId: 'getRecommendations',
         tags: ['analytics'],
         summary: 'Just the recommended next actions, most important first',
+        description:
+          'The recommendations of GET /analytics (the same rules, the same order), without the figures. ETag / If-None-Match supported.',
+        params: StudentIdParam,
         querystring: AsOfQuery,
         response: { 200: RecommendationsResponse, ...problemResponses(...COMMON_PROBLEMS) },
       },

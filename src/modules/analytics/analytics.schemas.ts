@@ -3,7 +3,10 @@
 // Units (guide-rules.md §5): percentages 0–100 with one decimal, dates ISO YYYY-MM-DD in the student's
 // time zone, timestamps ISO 8601 UTC. "Today" is the `asOf` day; a window "of N days" is [today−(N−1), today].
 import { z } from 'zod'
-import { IsoDate } from '../../http/common.schemas.js'
+import { IsoDate, MAX } from '../../http/common.schemas.js'
+import { IR_TOPICS, SUBJECTS, SYSTEMS } from '../../reference/index.js'
+import { ASSESSMENT_SYSTEMS_MAX } from '../assessments/assessments.schemas.js'
+import { CONFIG_BOUNDS } from './config.js'
 import type {
   ActivityFigures as ActivityFiguresType,
   AnalyticsResult,
@@ -39,7 +42,26 @@ const int = (description: string) => z.number().int().describe(description)
 const num = (description: string) => z.number().describe(description)
 /** Timestamps are passed through from the stored rows as they are produced (ISO 8601 UTC), not re-parsed. */
 const timestamp = (description: string) =>
-  z.string().describe(`${description}; ISO 8601 timestamp, UTC`).meta({ example: '2027-05-10T13:30:00.000Z' })
+  z
+    .string()
+    .max(MAX.timestamp)
+    .describe(`${description}; ISO 8601 timestamp, UTC`)
+    .meta({ example: '2027-05-10T13:30:00.000Z' })
+/** Ids of stored records (UUIDs), passed through as the engine got them. */
+const recordId = (description: string) => z.string().max(36).describe(description)
+const slug = (description: string) => z.string().max(MAX.label).describe(description)
+const displayName = (description: string) => z.string().max(MAX.name).describe(description)
+/** Canonical form ids (nbme-12, uwsa-2, free-120, other). */
+const formId = (description: string) => z.string().max(MAX.label).describe(description)
+
+/**
+ * A stated cap on lists that grow with a student's history rather than with the reference data
+ * (Qbank sources, topic tags, self-assessment scores): far above any real study history, and
+ * checked by the response serializer, like every limit here.
+ */
+export const HISTORY_MAX = 10_000
+/** IR topics name at most this many usual systems each. */
+const IR_SYSTEMS_MAX = Math.max(...IR_TOPICS.map((t) => t.systems.length))
 
 const WEAK_TEST =
   'at least 20 attempted questions and the upper bound of the 90% Wilson score interval below the student’s overall percent correct (all-time, all blocks)'
@@ -142,7 +164,10 @@ export const PhaseFigures = z
 
 export const QbankFigures = z
   .object({
-    source: z.string().describe('Qbank id: uworld (always listed, first), amboss or another lower-case id'),
+    source: z
+      .string()
+      .max(40)
+      .describe('Qbank id: uworld (always listed, first), amboss or another lower-case id'),
     totalQuestions: int(
       'Questions in the bank (UWorld defaults to 4085); null when the student has not set the size',
     ).nullable(),
@@ -178,10 +203,11 @@ export const QbankFigures = z
 
 export const SystemFigures = z
   .object({
-    system: z.string().describe('Canonical system slug (see GET /v1/systems)'),
-    name: z.string().describe('Display name of the system'),
+    system: slug('Canonical system slug (see GET /v1/systems)'),
+    name: displayName('Display name of the system'),
     outlineSystem: z
       .string()
+      .max(MAX.label)
       .nullable()
       .describe('The USMLE content-outline system it maps to; null for a system outside the reference'),
     examWeight: num(
@@ -206,8 +232,8 @@ export const SystemFigures = z
 
 export const WeakSystem = z
   .object({
-    system: z.string().describe('Canonical system slug'),
-    name: z.string().describe('Display name of the system'),
+    system: slug('Canonical system slug'),
+    name: displayName('Display name of the system'),
     attempted: int('Questions attempted in this system, all time'),
     percent: num('Percent correct in this system, all time, 0–100, one decimal'),
     gap: num('Overall percent correct − this system’s percent correct, points, one decimal'),
@@ -221,8 +247,8 @@ export const WeakSystem = z
 
 export const LowestSystem = z
   .object({
-    system: z.string().describe('Canonical system slug'),
-    name: z.string().describe('Display name of the system'),
+    system: slug('Canonical system slug'),
+    name: displayName('Display name of the system'),
     attempted: int('Questions attempted in this system, all time (at least 10)'),
     percent: num('Percent correct in this system, all time, 0–100, one decimal'),
   })
@@ -234,8 +260,8 @@ export const LowestSystem = z
 
 export const AssessmentWeakSystems = z
   .object({
-    assessmentId: z.string().describe('Id of the most recent self-assessment with a per-system breakdown'),
-    form: z.string().describe('Its form id (e.g. nbme-13, uwsa-2, free-120)'),
+    assessmentId: recordId('Id of the most recent self-assessment with a per-system breakdown'),
+    form: formId('Its form id (e.g. nbme-13, uwsa-2, free-120)'),
     takenOn: date('Day it was taken'),
     percentCorrect: num(
       'Its overall percent correct, 0–100, one decimal (the breakdown’s mean when the form only reports a breakdown)',
@@ -243,12 +269,13 @@ export const AssessmentWeakSystems = z
     systems: z
       .array(
         z.object({
-          system: z.string().describe('System label as reported (canonical or outline slug)'),
-          name: z.string().describe('Display name; the label itself when not a canonical system'),
+          system: slug('System label as reported (canonical or outline slug)'),
+          name: displayName('Display name; the label itself when not a canonical system'),
           percentCorrect: num('Percent correct in this system on the assessment, 0–100, one decimal'),
           gap: num('Assessment percentCorrect − this system’s, points, one decimal (at least 10)'),
         }),
       )
+      .max(ASSESSMENT_SYSTEMS_MAX)
       .describe('Systems at least 10 points below the assessment’s overall percent, largest gap first'),
   })
   .meta({
@@ -258,8 +285,8 @@ export const AssessmentWeakSystems = z
 
 export const SubjectFigures = z
   .object({
-    subject: z.string().describe('Canonical subject slug (medicine, surgery, pediatrics, …)'),
-    name: z.string().describe('Display name of the subject'),
+    subject: slug('Canonical subject slug (medicine, surgery, pediatrics, …)'),
+    name: displayName('Display name of the subject'),
     attempted: int('Questions attempted in this subject, all time'),
     correct: int('Of which correct, all time'),
     percent: num(
@@ -279,8 +306,8 @@ export const SubjectFigures = z
 
 export const WeakSubject = z
   .object({
-    subject: z.string().describe('Canonical subject slug'),
-    name: z.string().describe('Display name of the subject'),
+    subject: slug('Canonical subject slug'),
+    name: displayName('Display name of the subject'),
     attempted: int('Questions attempted in this subject, all time'),
     percent: num('Percent correct in this subject, all time, 0–100, one decimal'),
     gap: num('Overall percent correct − this subject’s, points, one decimal: the ranking key, largest first'),
@@ -289,8 +316,8 @@ export const WeakSubject = z
 
 export const TopicFigures = z
   .object({
-    topic: z.string().describe('Topic tag from blocks (e.g. dvt-pe, gi-bleeding)'),
-    name: z.string().describe('Display name for IR-relevant topics; the tag itself otherwise'),
+    topic: z.string().max(MAX.topic).describe('Topic tag from blocks (e.g. dvt-pe, gi-bleeding)'),
+    name: displayName('Display name for IR-relevant topics; the tag itself otherwise'),
     attempted: int('Questions in blocks tagged with this topic, all time'),
     correct: int('Of which correct, all time'),
     percent: num('100·correct/attempted, percent 0–100, one decimal; null without attempts').nullable(),
@@ -300,10 +327,16 @@ export const TopicFigures = z
 
 export const IrFocus = z
   .object({
-    topic: z.string().describe('IR-relevant topic slug (dvt-pe, gi-bleeding, portal-hypertension, …)'),
-    name: z.string().describe('Display name of the topic'),
+    topic: z
+      .string()
+      .max(MAX.topic)
+      .describe('IR-relevant topic slug (dvt-pe, gi-bleeding, portal-hypertension, …)'),
+    name: displayName('Display name of the topic'),
     weakTopic: z.boolean().describe('The topic’s own tagged blocks are weak'),
-    weakSystems: z.array(z.string()).describe('Slugs of the topic’s usual systems that are weak'),
+    weakSystems: z
+      .array(z.string().max(MAX.label))
+      .max(IR_SYSTEMS_MAX)
+      .describe('Slugs of the topic’s usual systems that are weak'),
   })
   .meta({
     id: 'IrFocus',
@@ -315,8 +348,8 @@ export const IrFocus = z
 
 export const AssessmentRef = z
   .object({
-    id: z.string().describe('Self-assessment id'),
-    form: z.string().describe('Form id (e.g. nbme-13, uwsa-2, free-120)'),
+    id: recordId('Self-assessment id'),
+    form: formId('Form id (e.g. nbme-13, uwsa-2, free-120)'),
     takenAt: timestamp('When it was finished'),
     takenOn: date('Day it was taken'),
     score: int('3-digit score; null for percent-only forms').nullable(),
@@ -337,10 +370,10 @@ export const AssessmentSummary = z
 
 export const TrendScore = z
   .object({
-    id: z.string().describe('Self-assessment id'),
+    id: recordId('Self-assessment id'),
     takenAt: timestamp('When it was finished (the trend’s x axis)'),
     takenOn: date('Day it was taken'),
-    form: z.string().describe('Form id'),
+    form: formId('Form id'),
     score: int('3-digit score'),
   })
   .meta({ id: 'TrendScore', description: 'A 3-digit self-assessment score' })
@@ -348,7 +381,10 @@ export const TrendScore = z
 export const TrendFigures = z
   .object({
     status: TrendStatusSchema,
-    scores: z.array(TrendScore).describe('Every 3-digit self-assessment score up to today, in time order'),
+    scores: z
+      .array(TrendScore)
+      .max(HISTORY_MAX)
+      .describe('Every 3-digit self-assessment score up to today, in time order'),
     first: int('The first score; null without scores').nullable(),
     latest: int('The most recent score; null without scores').nullable(),
     best: int('The highest score; null without scores').nullable(),
@@ -358,7 +394,7 @@ export const TrendFigures = z
     ).nullable(),
     lastThree: z
       .object({
-        scores: z.array(z.number().int()).describe('The last three scores, oldest first'),
+        scores: z.array(z.number().int()).max(3).describe('The last three scores, oldest first'),
         spanDays: int('Days from the first of the three to the latest'),
         slopePerWeek: num('OLS slope of the three, points per week, two decimals').nullable(),
         gainOverBestBefore: int('latest − the best of the two before it, points'),
@@ -383,8 +419,8 @@ export const TrendFigures = z
 
 export const ReadinessForm = z
   .object({
-    id: z.string().describe('Self-assessment id'),
-    form: z.string().describe('Form id'),
+    id: recordId('Self-assessment id'),
+    form: formId('Form id'),
     takenOn: date('Day it was taken'),
     score: int('Its 3-digit score'),
     offset: num(
@@ -418,9 +454,10 @@ export const Readiness = z
     targetScore: int('The profile’s target score').nullable(),
     formsUsed: z
       .array(ReadinessForm)
+      .max(CONFIG_BOUNDS.readinessWeights)
       .describe('The (up to three) 3-digit scores from the last 42 days used, most recent first'),
-    method: z.string().describe('How the estimate is made, in words'),
-    reason: z.string().nullable().describe('Why there is no estimate; null when there is one'),
+    method: z.string().max(MAX.text).describe('How the estimate is made, in words'),
+    reason: z.string().max(MAX.text).nullable().describe('Why there is no estimate; null when there is one'),
   })
   .meta({
     id: 'Readiness',
@@ -476,11 +513,12 @@ export const VolumeWindow = z
     bySource: z
       .array(
         z.object({
-          source: z.string().describe('Qbank id'),
+          source: z.string().max(40).describe('Qbank id'),
           questions: windowInt('All questions from this source'),
           newQuestions: windowInt('New (first-pass) questions from this source'),
         }),
       )
+      .max(HISTORY_MAX)
       .describe('Questions per Qbank used in the window, by source id'),
   })
   .meta({ id: 'VolumeWindow', description: 'Study volume over the N days ending today' })
@@ -496,6 +534,7 @@ export const VolumeFigures = z
           questions: int('All Qbank questions that day'),
         }),
       )
+      .max(CONFIG_BOUNDS.burnoutDays)
       .describe(
         'Questions per day over the 3 days ending today, oldest first (burnout check in the final phase)',
       ),
@@ -520,13 +559,13 @@ export const Recommendation = z
   .object({
     id: RuleIdSchema,
     priority: PrioritySchema,
-    title: z.string().describe('Short title of the rule'),
-    action: z.string().describe('One imperative sentence with the numbers filled in'),
-    rationale: z.string().describe('Why, in the guide’s terms'),
+    title: z.string().max(200).describe('Short title of the rule'),
+    action: z.string().max(MAX.text).describe('One imperative sentence with the numbers filled in'),
+    rationale: z.string().max(MAX.text).describe('Why, in the guide’s terms'),
     evidence: z
-      .record(z.string(), z.unknown())
+      .record(z.string().max(64), z.unknown())
       .describe('The figures that fired the rule, by name (units as in the analytics response)'),
-    guideSection: z.string().describe('Heading of the study guide section the advice comes from'),
+    guideSection: z.string().max(200).describe('Heading of the study guide section the advice comes from'),
   })
   .meta({ id: 'Recommendation', description: 'A recommended next action (guide-rules.md §3)' })
 
@@ -537,7 +576,7 @@ export const AnalyticsResponse = z
     ),
     plan: PlanFigures.describe('The plan from the profile'),
     phase: PhaseFigures.describe('Phase, plan week and the phase’s targets'),
-    qbanks: z.array(QbankFigures).describe('Per Qbank: UWorld first, then the others by id'),
+    qbanks: z.array(QbankFigures).max(HISTORY_MAX).describe('Per Qbank: UWorld first, then the others by id'),
     overall: z
       .object({
         attempted: int('Questions attempted, all time, all blocks'),
@@ -549,21 +588,28 @@ export const AnalyticsResponse = z
       .describe('All-time accuracy over all blocks'),
     systems: z
       .array(SystemFigures)
-      .describe('Every reference system (reference order), then any other logged'),
+      .max(SYSTEMS.length)
+      .describe('Every reference system, in reference order (logged labels are normalised to them)'),
     weakSystems: z
       .array(WeakSystem)
+      .max(SYSTEMS.length)
       .describe('Weak systems, by priorityScore (gap × examWeight), largest first'),
     lowestSystems: z
       .array(LowestSystem)
+      .max(SYSTEMS.length)
       .describe('The three lowest systems by all-time percent correct with ≥ 10 attempts, lowest first'),
     assessmentWeakSystems: AssessmentWeakSystems.nullable().describe(
       'From the most recent self-assessment with a breakdown; null when none has one',
     ),
-    subjects: z.array(SubjectFigures).describe('Every reference subject, then any other logged'),
-    weakSubjects: z.array(WeakSubject).describe('Weak subjects, by gap, largest first'),
-    topics: z.array(TopicFigures).describe('Every topic tag logged, by slug'),
+    subjects: z
+      .array(SubjectFigures)
+      .max(SUBJECTS.length)
+      .describe('Every reference subject, in reference order (logged labels are normalised to them)'),
+    weakSubjects: z.array(WeakSubject).max(SUBJECTS.length).describe('Weak subjects, by gap, largest first'),
+    topics: z.array(TopicFigures).max(HISTORY_MAX).describe('Every topic tag logged, by slug'),
     irFocus: z
       .array(IrFocus)
+      .max(IR_TOPICS.length)
       .describe('IR-relevant topics that are weak or have weak systems, reference order'),
     assessments: AssessmentSummary.describe('Self-assessments taken so far'),
     trend: TrendFigures.describe('Trend of 3-digit self-assessment scores'),
@@ -572,7 +618,10 @@ export const AnalyticsResponse = z
     activity: ActivityFigures.describe('Last logged days'),
     recommendations: z
       .array(Recommendation)
-      .describe('Fired rules, by priority (high, medium, low) then rule order; deterministic'),
+      .max(RULE_IDS.length)
+      .describe(
+        'Fired rules (each at most once), by priority (high, medium, low) then rule order; deterministic',
+      ),
   })
   .meta({
     id: 'Analytics',
@@ -582,7 +631,10 @@ export const AnalyticsResponse = z
 export const RecommendationsResponse = z
   .object({
     asOf: date('The day the recommendations are evaluated for, in the student’s time zone'),
-    data: z.array(Recommendation).describe('Fired rules, by priority (high, medium, low) then rule order'),
+    data: z
+      .array(Recommendation)
+      .max(RULE_IDS.length)
+      .describe('Fired rules (each at most once), by priority (high, medium, low) then rule order'),
   })
   .meta({ id: 'Recommendations', description: 'Just the recommended next actions, most important first' })
 

@@ -206,6 +206,9 @@ function deepFreeze<T>(value: T): T {
   return value
 }
 
+/** Limits on overrides that the response schemas rely on. */
+export const CONFIG_BOUNDS = { readinessWeights: 10, burnoutDays: 14 } as const
+
 export const DEFAULT_ANALYTICS_CONFIG: AnalyticsConfig = deepFreeze(structuredClone(DEFAULTS))
 
 /**
@@ -219,6 +222,13 @@ export function mergeAnalyticsConfig(
 ): AnalyticsConfig {
   const merged = deepMerge(structuredClone(base), structuredClone(overrides)) as AnalyticsConfig
   if (merged.readiness.weights.length === 0) throw new RangeError('readiness.weights must not be empty')
+  // The response schemas state these bounds (formsUsed, lastDays, a Qbank source id): keep them true.
+  if (merged.readiness.weights.length > CONFIG_BOUNDS.readinessWeights)
+    throw new RangeError(`readiness.weights holds at most ${CONFIG_BOUNDS.readinessWeights} weights`)
+  if (merged.rules.burnoutDays > CONFIG_BOUNDS.burnoutDays)
+    throw new RangeError(`rules.burnoutDays is at most ${CONFIG_BOUNDS.burnoutDays}`)
+  if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(merged.primarySource))
+    throw new RangeError('primarySource must be a Qbank source id (lower-case, at most 40 characters)')
   if (merged.weak.wilsonZ <= 0) throw new RangeError('weak.wilsonZ must be positive')
   return deepFreeze(merged)
 }

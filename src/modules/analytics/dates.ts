@@ -21,6 +21,15 @@ export function fromDayNumber(n: number): string {
   return new Date(n * DAY_MS).toISOString().slice(0, 10)
 }
 
+/**
+ * The days the service reasons about. A date outside is a typo (0205 for 2025) or a probe, and the
+ * calendar math here is not defined there: Date.UTC reads years 0–99 as 1900–1999 (dayNumber throws)
+ * and a five-digit year does not fit YYYY-MM-DD. Writes and queries refuse such dates up front.
+ */
+export const DAY_RANGE = { min: '2000-01-01', max: '2100-12-31' } as const
+/** For valid ISO dates (YYYY-MM-DD compares as text). */
+export const inDayRange = (date: string) => date >= DAY_RANGE.min && date <= DAY_RANGE.max
+
 export function isIsoDate(value: string): boolean {
   try {
     dayNumber(value)

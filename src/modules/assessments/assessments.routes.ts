@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Db } from '../../db/client.js'
+import { StudentIdParam } from '../../http/common.schemas.js'
 import { COMMON_PROBLEMS, notFound, problemResponses } from '../../http/errors.js'
 import { IdempotencyHeaders, sendStored } from '../qbank/blocks.routes.js'
 import { idempotencyContext, runIdempotent } from '../sync/idempotency.js'
@@ -9,6 +10,7 @@ import { findAssessment } from './assessments.repository.js'
 import {
   Assessment,
   AssessmentListQuery,
+  AssessmentParams,
   CreateAssessmentBody,
   PatchAssessmentBody,
 } from './assessments.schemas.js'
@@ -19,7 +21,6 @@ import {
   logAssessment,
 } from './assessments.service.js'
 
-const AssessmentParams = z.object({ assessmentId: z.uuid() })
 const WRITE_PROBLEMS = [...COMMON_PROBLEMS, 409, 413, 415, 422] as const
 
 /** Registered inside the student scope: req.studentId is already authorised. */
@@ -33,6 +34,7 @@ export const assessmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
         summary: 'Log a self-assessment (or update it, when its source and externalId are known)',
         description:
           'Form names and system labels are normalised (NBME 12 → nbme-12, cardio → cardiovascular). Broken rules are 422 with the offending paths: an unknown form or system, a missing score on a scored form (NBME, UWSA, AMBOSS SA), a score on Free 120, neither score nor percentCorrect, a label on a form other than "other", a system listed twice, takenAt more than a day ahead.',
+        params: StudentIdParam,
         headers: IdempotencyHeaders,
         body: CreateAssessmentBody,
         response: {
@@ -58,6 +60,9 @@ export const assessmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
         operationId: 'listAssessments',
         tags: ['assessments'],
         summary: 'Self-assessments in time order (takenAt, id), cursor-paginated, with sync filters',
+        description:
+          'Filter by form with `form` (id or usual name); `from`/`to` are days in the student’s time zone; `updatedAfter` returns what changed since the last sync, and `includeDeleted=true` adds deletions as tombstones (deletedAt set). Pass nextCursor back as `cursor` for the next page.',
+        params: StudentIdParam,
         querystring: ListQuery.extend(AssessmentListQuery.shape),
         response: { 200: page(Assessment, 'AssessmentPage'), ...problemResponses(...COMMON_PROBLEMS) },
       },
@@ -73,6 +78,8 @@ export const assessmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
         operationId: 'getAssessment',
         tags: ['assessments'],
         summary: 'One logged self-assessment',
+        description:
+          'Ids that are unknown, deleted or another student’s are 404. ETag / If-None-Match supported.',
         params: AssessmentParams,
         response: { 200: Assessment, ...problemResponses(...COMMON_PROBLEMS) },
       },
@@ -94,6 +101,8 @@ export const assessmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
         operationId: 'updateAssessment',
         tags: ['assessments'],
         summary: 'Change a self-assessment; the merged record must still satisfy every rule',
+        description:
+          'Only the fields sent change: systems replaces the stored breakdown, null clears an optional field. Broken rules are 422 with the offending paths; an Idempotency-Key makes the retry safe.',
         params: AssessmentParams,
         headers: IdempotencyHeaders,
         body: PatchAssessmentBody,
@@ -116,6 +125,8 @@ export const assessmentsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, 
         operationId: 'deleteAssessment',
         tags: ['assessments'],
         summary: 'Delete a self-assessment (kept as a tombstone for sync; it leaves the score trend)',
+        description:
+          '204. The assessment stays as a tombstone (deletedAt) for sync clients and leaves the score trend and readiness; with an Idempotency-Key a retry replays the 204.',
         params: AssessmentParams,
         headers: IdempotencyHeaders,
         response: {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Score, Timestamp } from '../../http/common.schemas.js'
+import { MAX, Score, StudentIdParam, Timestamp, UtcTimestamp } from '../../http/common.schemas.js'
 import { QbankSource } from '../students/profile.schemas.js'
 
 const Percent = z
@@ -13,7 +13,7 @@ export const AssessmentSystemInput = z
     system: z
       .string()
       .min(1)
-      .max(100)
+      .max(MAX.label)
       .describe(
         'A study-level system (slug, UWorld label or short form: cardio, GI, …) or a USMLE outline system (immune, renal-reproductive, human-development, …); see GET /v1/systems',
       ),
@@ -21,6 +21,9 @@ export const AssessmentSystemInput = z
   })
   .strict()
   .meta({ id: 'AssessmentSystemInput' })
+
+/** Rows of a per-system breakdown: one per system, study-level or outline-level. */
+export const ASSESSMENT_SYSTEMS_MAX = 40
 
 /** Where a record comes from; the same id rules as a Qbank source. Shared with activities. */
 export const RecordSource = QbankSource.describe(
@@ -32,14 +35,14 @@ export const CreateAssessmentBody = z
     form: z
       .string()
       .min(1)
-      .max(100)
+      .max(MAX.label)
       .describe(
         'Form id or its usual name: nbme-9 … nbme-15 ("NBME 12"), uwsa-1/uwsa-2 ("UWSA 2"), amboss-sa, free-120 ("Free 120"), other',
       ),
     label: z
       .string()
       .min(1)
-      .max(200)
+      .max(MAX.name)
       .optional()
       .describe('What the form is, only for form "other" (e.g. "NBME 8")'),
     takenAt: Timestamp.describe('When the assessment was finished; at most a day in the future'),
@@ -57,19 +60,19 @@ export const CreateAssessmentBody = z
       ),
     systems: z
       .array(AssessmentSystemInput)
-      .max(40)
+      .max(ASSESSMENT_SYSTEMS_MAX)
       .optional()
       .describe('Per-system percent correct, at study-level or outline-level systems; one row per system'),
     source: RecordSource.optional(),
     externalId: z
       .string()
       .min(1)
-      .max(200)
+      .max(MAX.externalId)
       .optional()
       .describe(
         "The client's id for this assessment; posting the same (source, externalId) again updates it",
       ),
-    note: z.string().max(5000).optional(),
+    note: z.string().max(MAX.note).optional(),
   })
   .strict()
   .meta({
@@ -93,11 +96,11 @@ export type CreateAssessmentBody = z.infer<typeof CreateAssessmentBody>
 export const PatchAssessmentBody = CreateAssessmentBody.omit({ externalId: true, source: true })
   .partial()
   .extend({
-    label: z.string().min(1).max(200).nullable().optional(),
+    label: z.string().min(1).max(MAX.name).nullable().optional(),
     score: Score.nullable().optional(),
     percentCorrect: Percent.nullable().optional(),
-    systems: z.array(AssessmentSystemInput).max(40).nullable().optional(),
-    note: z.string().max(5000).nullable().optional(),
+    systems: z.array(AssessmentSystemInput).max(ASSESSMENT_SYSTEMS_MAX).nullable().optional(),
+    note: z.string().max(MAX.note).nullable().optional(),
   })
   .strict()
   .meta({
@@ -111,36 +114,40 @@ export const Assessment = z
   .object({
     id: z.uuid(),
     studentId: z.uuid(),
-    source: z.string(),
-    externalId: z.string().nullable(),
-    form: z.string().describe('Canonical form id, e.g. nbme-12'),
-    label: z.string().nullable().describe('What an "other" form is'),
-    takenAt: z.iso.datetime().describe('UTC'),
+    source: RecordSource,
+    externalId: z.string().max(MAX.externalId).nullable(),
+    form: z.string().max(MAX.label).describe('Canonical form id, e.g. nbme-12'),
+    label: z.string().max(MAX.name).nullable().describe('What an "other" form is'),
+    takenAt: UtcTimestamp.describe('UTC'),
     score: z.number().int().nullable().describe('3-digit score; null for percent-only forms'),
     percentCorrect: z.number().nullable().describe('Percent correct, one decimal'),
     examConditions: z.boolean(),
-    systems: z.array(
-      z.object({
-        system: z.string().describe('Canonical slug of the study-level or outline system'),
-        level: z
-          .enum(['system', 'outline'])
-          .describe('system: a study-level system; outline: a USMLE content-outline system'),
-        percentCorrect: z.number(),
-      }),
-    ),
-    note: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    deletedAt: z.iso.datetime().nullable().describe('Set on tombstones (listed with includeDeleted=true)'),
+    systems: z
+      .array(
+        z.object({
+          system: z.string().max(MAX.label).describe('Canonical slug of the study-level or outline system'),
+          level: z
+            .enum(['system', 'outline'])
+            .describe('system: a study-level system; outline: a USMLE content-outline system'),
+          percentCorrect: z.number(),
+        }),
+      )
+      .max(ASSESSMENT_SYSTEMS_MAX),
+    note: z.string().max(MAX.note).nullable(),
+    createdAt: UtcTimestamp,
+    updatedAt: UtcTimestamp,
+    deletedAt: UtcTimestamp.nullable().describe('Set on tombstones (listed with includeDeleted=true)'),
   })
   .meta({ id: 'Assessment' })
 export type Assessment = z.infer<typeof Assessment>
+
+export const AssessmentParams = StudentIdParam.extend({ assessmentId: z.uuid() })
 
 export const AssessmentListQuery = z.object({
   form: z
     .string()
     .min(1)
-    .max(100)
+    .max(MAX.label)
     .optional()
     .describe('Only this form (id or usual name, e.g. nbme-12 or "NBME 12")'),
 })

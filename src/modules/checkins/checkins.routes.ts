@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { z } from 'zod'
 import type { Db } from '../../db/client.js'
 import { callerOf, requireAdmin } from '../../http/auth.js'
+import { StudentIdParam } from '../../http/common.schemas.js'
 import { COMMON_PROBLEMS, notFound, problemResponses } from '../../http/errors.js'
 import type { AnalyticsConfig } from '../analytics/config.js'
 import { findCheckin, listCheckins } from './checkins.repository.js'
@@ -9,6 +9,7 @@ import {
   Checkin,
   CheckinListQuery,
   CheckinPage,
+  CheckinParams,
   RunCheckinsBody,
   RunCheckinsResult,
 } from './checkins.schemas.js'
@@ -25,6 +26,7 @@ export const checkinsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
         summary: 'Weekly check-ins, newest week first, cursor-paginated',
         description:
           'One per Monday–Sunday week (student’s time zone), generated on the Monday after it: questions against the phase’s target, percent correct, UWorld completion and its change, review hours, self-assessments, trend, weak systems, recommendations and flags.',
+        params: StudentIdParam,
         querystring: CheckinListQuery,
         response: { 200: CheckinPage, ...problemResponses(...COMMON_PROBLEMS) },
       },
@@ -39,7 +41,8 @@ export const checkinsRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { d
         operationId: 'getCheckin',
         tags: ['checkins'],
         summary: 'One weekly check-in',
-        params: z.object({ checkinId: z.uuid() }),
+        description: 'The same object as in the list. ETag / If-None-Match supported.',
+        params: CheckinParams,
         response: { 200: Checkin, ...problemResponses(...COMMON_PROBLEMS) },
       },
     },

@@ -1,12 +1,15 @@
 import { z } from 'zod'
-import { IsoDate } from '../../http/common.schemas.js'
+import { IsoDate, MAX, StudentIdParam } from '../../http/common.schemas.js'
+import { SYSTEMS } from '../../reference/index.js'
 import {
+  HISTORY_MAX,
   PhaseNameSchema,
   Range,
   Recommendation,
   TrendStatusSchema,
   WeakSystem,
 } from '../analytics/analytics.schemas.js'
+import { RULE_IDS } from '../analytics/types.js'
 import { ListQuery, page } from '../sync/pagination.js'
 import { CHECKIN_FLAGS, type CheckinSummary } from './summary.js'
 
@@ -46,7 +49,7 @@ export const Checkin = z
         target: Range.nullable().describe(
           'The phase’s weekly range: per-day range × study days per week (foundation, heavy_qbank, refinement), 160–240 (part_time_build), 0 to 80 × study days (final weeks); null for not_started and post_exam',
         ),
-        targetBasis: z.string().nullable().describe('How the target was made, in words'),
+        targetBasis: z.string().max(MAX.text).nullable().describe('How the target was made, in words'),
         vsTarget: z.enum(['below', 'within', 'above']).nullable().describe('total against the target'),
       })
       .describe('Question volume in the week against the phase’s target'),
@@ -74,13 +77,14 @@ export const Checkin = z
       .array(
         z.object({
           id: z.uuid(),
-          form: z.string(),
-          takenAt: z.string().describe('ISO 8601 timestamp, UTC'),
+          form: z.string().max(MAX.label),
+          takenAt: z.string().max(MAX.timestamp).describe('ISO 8601 timestamp, UTC'),
           takenOn: IsoDate,
           score: z.number().int().nullable(),
           percentCorrect: z.number().nullable(),
         }),
       )
+      .max(HISTORY_MAX)
       .describe('Self-assessments taken in the week, in time order'),
     trendStatus: TrendStatusSchema,
     latestScore: z
@@ -88,12 +92,22 @@ export const Checkin = z
       .int()
       .nullable()
       .describe('Latest 3-digit self-assessment score by the week’s end'),
-    weakSystems: z.array(WeakSystem).describe('Weak systems as of the week’s end, most important first'),
+    weakSystems: z
+      .array(WeakSystem)
+      .max(SYSTEMS.length)
+      .describe('Weak systems as of the week’s end, most important first'),
     recommendations: z
       .array(Recommendation)
+      .max(RULE_IDS.length)
       .describe('The recommended actions as of the week’s end (guide-rules.md §3)'),
-    flags: z.array(CheckinFlag).describe('What needs attention; empty when nothing does'),
-    createdAt: z.string().describe('When the check-in was generated; ISO 8601 timestamp, UTC'),
+    flags: z
+      .array(CheckinFlag)
+      .max(CHECKIN_FLAGS.length)
+      .describe('What needs attention; empty when nothing does'),
+    createdAt: z
+      .string()
+      .max(MAX.timestamp)
+      .describe('When the check-in was generated; ISO 8601 timestamp, UTC'),
   })
   .meta({ id: 'Checkin', description: 'A weekly check-in (guide-rules.md §4)' })
 export type Checkin = z.infer<typeof Checkin>
@@ -101,6 +115,8 @@ export type Checkin = z.infer<typeof Checkin>
 export const CheckinPage = page(Checkin, 'CheckinPage')
 
 export const CheckinListQuery = ListQuery.pick({ limit: true, cursor: true })
+
+export const CheckinParams = StudentIdParam.extend({ checkinId: z.uuid() })
 
 export const RunCheckinsBody = z
   .object({

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.js'
+import { unprocessable } from '../../http/errors.js'
 import { loadAnalyticsInputs } from '../analytics/analytics.repository.js'
 import type { AnalyticsConfig } from '../analytics/config.js'
-import { addDays } from '../analytics/dates.js'
+import { addDays, DAY_RANGE, inDayRange } from '../analytics/dates.js'
 import {
   existingCheckins,
   insertCheckins,
@@ -46,6 +47,12 @@ export interface RunCheckinsResult {
  */
 export async function runCheckins(db: Db, options: RunCheckinsOptions): Promise<RunCheckinsResult> {
   const { now, config, signal } = options
+  if (options.weekOf !== undefined && !inDayRange(options.weekOf))
+    throw unprocessable(
+      'checkins.week_out_of_range',
+      `weekOf must be between ${DAY_RANGE.min} and ${DAY_RANGE.max}`,
+      [{ in: 'body', path: '/weekOf', message: `outside ${DAY_RANGE.min}..${DAY_RANGE.max}` }],
+    )
   const pageSize = options.pageSize ?? CHECKIN_PAGE_SIZE
   const fixed = options.weekOf === undefined ? undefined : weekContaining(options.weekOf)
   const result: RunCheckinsResult = { ...fixed, created: 0, skipped: 0, notDue: 0 }

@@ -32,6 +32,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{
         operationId: 'getLiveness',
         tags: ['health'],
         summary: 'The process is up',
+        description:
+          '200 while the process runs, without touching the database: for liveness probes. Public and not rate limited.',
         security: [],
         response: { 200: HealthStatus },
       },

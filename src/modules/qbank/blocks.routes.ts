@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Db } from '../../db/client.js'
+import { StudentIdParam } from '../../http/common.schemas.js'
 import { COMMON_PROBLEMS, notFound, problemResponses } from '../../http/errors.js'
 import { idempotencyContext, runIdempotent, type StoredResponse } from '../sync/idempotency.js'
 import { ListQuery, page } from '../sync/pagination.js'
@@ -11,6 +12,7 @@ import {
   BatchResult,
   Block,
   BlockListQuery,
+  BlockParams,
   CreateBlockBody,
   PatchBlockBody,
 } from './blocks.schemas.js'
@@ -19,13 +21,15 @@ import { BATCH_MAX, changeBlock, deleteBlock, logBlock, logBlockBatch } from './
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only')
     .optional()
     .describe(
       'Makes the write safe to retry: the first response is replayed for 24 h (Idempotent-Replayed: true)',
     ),
 })
 
-const BlockParams = z.object({ blockId: z.uuid() })
 const WRITE_PROBLEMS = [...COMMON_PROBLEMS, 409, 413, 415, 422] as const
 
 export function sendStored(reply: FastifyReply, result: StoredResponse & { replayed: boolean }) {
@@ -44,6 +48,7 @@ export const blocksRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
         summary: 'Log a Qbank block (or update it, when its source and externalId are known)',
         description:
           'Labels of systems and subjects are normalised (cardio → cardiovascular); unknown labels and broken invariants (correctCount > questionCount, breakdowns that add up to more than the block, …) are 422 with the offending paths.',
+        params: StudentIdParam,
         headers: IdempotencyHeaders,
         body: CreateBlockBody,
         response: {
@@ -72,6 +77,7 @@ export const blocksRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
         summary: `Sync up to ${BATCH_MAX} blocks at once, each upserted by externalId`,
         description:
           'Each item succeeds or fails on its own: the response lists created / updated / error per item, with a problem for each error. More than 500 items is a 422.',
+        params: StudentIdParam,
         headers: IdempotencyHeaders,
         body: BatchBody,
         response: { 200: BatchResult, ...problemResponses(...WRITE_PROBLEMS) },
@@ -93,6 +99,9 @@ export const blocksRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
         operationId: 'listBlocks',
         tags: ['qbank'],
         summary: 'Blocks in time order (takenAt, id), cursor-paginated, with sync filters',
+        description:
+          'Filter by Qbank with `source`; `from`/`to` are days in the student’s time zone; `updatedAfter` returns what changed since the last sync, and `includeDeleted=true` adds deletions as tombstones (deletedAt set). Pass nextCursor back as `cursor` for the next page.',
+        params: StudentIdParam,
         querystring: ListQuery.extend(BlockListQuery.shape),
         response: { 200: page(Block, 'BlockPage'), ...problemResponses(...COMMON_PROBLEMS) },
       },
@@ -108,6 +117,8 @@ export const blocksRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
         operationId: 'getBlock',
         tags: ['qbank'],
         summary: 'One logged block',
+        description:
+          'Ids that are unknown, deleted or another student’s are 404. ETag / If-None-Match supported.',
         params: BlockParams,
         response: { 200: Block, ...problemResponses(...COMMON_PROBLEMS) },
       },
@@ -126,6 +137,8 @@ export const blocksRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
         operationId: 'updateBlock',
         tags: ['qbank'],
         summary: 'Change a block; the merged block must still satisfy every invariant',
+        description:
+          'Only the fields sent change: systems, subjects and topics replace the stored lists, null clears an optional field. Broken invariants are 422 with the offending paths; an Idempotency-Key makes the retry safe.',
         params: BlockParams,
         headers: IdempotencyHeaders,
         body: PatchBlockBody,
@@ -148,6 +161,8 @@ export const blocksRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
         operationId: 'deleteBlock',
         tags: ['qbank'],
         summary: 'Delete a block (kept as a tombstone for sync; it stops counting everywhere)',
+        description:
+          '204. The block stays as a tombstone (deletedAt) for sync clients and stops counting in every figure; with an Idempotency-Key a retry replays the 204.',
         params: BlockParams,
         headers: IdempotencyHeaders,
         response: {

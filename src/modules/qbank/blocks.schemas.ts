@@ -1,9 +1,17 @@
 import { z } from 'zod'
-import { Timestamp } from '../../http/common.schemas.js'
+import { MAX, StudentIdParam, Timestamp, UtcTimestamp } from '../../http/common.schemas.js'
+import { FieldErrorSchema, PROBLEM_LIMITS } from '../../http/errors.js'
+import { SUBJECTS, SYSTEMS } from '../../reference/index.js'
 import { QbankSource } from '../students/profile.schemas.js'
 import { PASSES, SELECTIONS } from './blocks.table.js'
 
 const Count = z.number().int().min(0).max(1000)
+
+/** Per-block breakdown caps: rows are merged per canonical system/subject, so these are generous. */
+export const BLOCK_LIMITS = { systems: 40, subjects: 10, topics: 20 } as const
+
+/** Blocks in one POST /blocks/batch (api.md); more is a 422 batch.too_large, per item 400s aside. */
+export const BATCH_MAX = 500
 
 export const ScoreRowInput = z.object({
   total: z.number().int().min(1).max(1000).describe('Questions in this system/subject'),
@@ -14,7 +22,7 @@ export const SystemScoreInput = ScoreRowInput.extend({
   system: z
     .string()
     .min(1)
-    .max(100)
+    .max(MAX.label)
     .describe('Canonical slug, UWorld label or short form (cardio, GI, heme/onc, …); see GET /v1/systems'),
 }).meta({ id: 'SystemScoreInput' })
 
@@ -22,7 +30,7 @@ export const SubjectScoreInput = ScoreRowInput.extend({
   subject: z
     .string()
     .min(1)
-    .max(100)
+    .max(MAX.label)
     .describe('medicine, surgery, pediatrics, obstetrics-gynecology, psychiatry (or a short form)'),
 }).meta({ id: 'SubjectScoreInput' })
 
@@ -40,7 +48,7 @@ export const CreateBlockBody = z
     externalId: z
       .string()
       .min(1)
-      .max(200)
+      .max(MAX.externalId)
       .optional()
       .describe("The client's id for this block; posting the same (source, externalId) again updates it"),
     takenAt: Timestamp.describe('When the block was finished'),
@@ -64,23 +72,23 @@ export const CreateBlockBody = z
       .describe('Time spent reading explanations, minutes'),
     systems: z
       .array(SystemScoreInput)
-      .max(40)
+      .max(BLOCK_LIMITS.systems)
       .optional()
       .describe('Per-system results; totals sum to at most questionCount, corrects to at most correctCount'),
     subjects: z
       .array(SubjectScoreInput)
-      .max(10)
+      .max(BLOCK_LIMITS.subjects)
       .optional()
       .describe('Per-subject results, same rules as systems'),
     mistakes: Mistakes.optional().describe(
       'Why questions were missed; sums to at most questionCount − correctCount',
     ),
     topics: z
-      .array(z.string().min(1).max(60))
-      .max(20)
+      .array(z.string().min(1).max(MAX.topic))
+      .max(BLOCK_LIMITS.topics)
       .optional()
       .describe('Topic tags, e.g. dvt-pe, gi-bleeding (IR-relevant topics feed the ir-lens rule)'),
-    note: z.string().max(5000).optional(),
+    note: z.string().max(MAX.note).optional(),
   })
   .strict()
   .meta({
@@ -113,7 +121,7 @@ export const PatchBlockBody = CreateBlockBody.omit({ externalId: true, source: t
     durationMinutes: z.number().int().min(1).max(1440).nullable().optional(),
     reviewMinutes: z.number().int().min(0).max(1440).nullable().optional(),
     mistakes: Mistakes.nullable().optional(),
-    note: z.string().max(5000).nullable().optional(),
+    note: z.string().max(MAX.note).nullable().optional(),
   })
   .strict()
   .meta({
@@ -132,9 +140,9 @@ export const Block = z
   .object({
     id: z.uuid(),
     studentId: z.uuid(),
-    source: z.string(),
-    externalId: z.string().nullable(),
-    takenAt: z.iso.datetime().describe('UTC'),
+    source: QbankSource,
+    externalId: z.string().max(MAX.externalId).nullable(),
+    takenAt: UtcTimestamp.describe('UTC'),
     questionCount: z.number().int(),
     correctCount: z.number().int(),
     percentCorrect: z.number().describe('100·correctCount/questionCount, one decimal'),
@@ -144,19 +152,27 @@ export const Block = z
     selection: z.enum(SELECTIONS),
     durationMinutes: z.number().int().nullable(),
     reviewMinutes: z.number().int().nullable(),
-    systems: z.array(ScoreRow.extend({ system: z.string().describe('Canonical system slug') })),
-    subjects: z.array(ScoreRow.extend({ subject: z.string().describe('Canonical subject slug') })),
+    systems: z
+      .array(ScoreRow.extend({ system: z.string().max(MAX.label).describe('Canonical system slug') }))
+      .max(Math.min(BLOCK_LIMITS.systems, SYSTEMS.length))
+      .describe('One row per canonical system'),
+    subjects: z
+      .array(ScoreRow.extend({ subject: z.string().max(MAX.label).describe('Canonical subject slug') }))
+      .max(Math.min(BLOCK_LIMITS.subjects, SUBJECTS.length))
+      .describe('One row per canonical subject'),
     mistakes: z
       .object({ knowledge: z.number().int(), misread: z.number().int(), timing: z.number().int() })
       .nullable(),
-    topics: z.array(z.string()),
-    note: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    deletedAt: z.iso.datetime().nullable().describe('Set on tombstones (listed with includeDeleted=true)'),
+    topics: z.array(z.string().max(MAX.topic)).max(BLOCK_LIMITS.topics),
+    note: z.string().max(MAX.note).nullable(),
+    createdAt: UtcTimestamp,
+    updatedAt: UtcTimestamp,
+    deletedAt: UtcTimestamp.nullable().describe('Set on tombstones (listed with includeDeleted=true)'),
   })
   .meta({ id: 'Block' })
 export type Block = z.infer<typeof Block>
+
+export const BlockParams = StudentIdParam.extend({ blockId: z.uuid() })
 
 export const BlockListQuery = z.object({ source: QbankSource.optional().describe('Only this Qbank') })
 
@@ -165,6 +181,8 @@ export const BatchBody = z
     blocks: z
       .array(z.unknown())
       .min(1)
+      // Enforced by the service (422 batch.too_large), so one oversized batch gets one clear problem.
+      .meta({ maxItems: BATCH_MAX })
       .describe('Up to 500 CreateBlockBody items, each validated and upserted (by externalId) on its own'),
   })
   .strict()
@@ -172,22 +190,34 @@ export const BatchBody = z
 
 export const BatchResult = z
   .object({
-    results: z.array(
-      z.object({
-        index: z.number().int().describe('Position in the request'),
-        externalId: z.string().nullable(),
-        status: z.enum(['created', 'updated', 'error']),
-        block: Block.optional(),
-        problem: z
-          .object({
-            status: z.number().int(),
-            code: z.string(),
-            detail: z.string(),
-            errors: z.array(z.unknown()).optional(),
-          })
-          .optional()
-          .describe('Why this item was refused (problem details without type/instance)'),
-      }),
-    ),
+    results: z
+      .array(
+        z.object({
+          index: z
+            .number()
+            .int()
+            .min(0)
+            .max(BATCH_MAX - 1)
+            .describe('Position in the request'),
+          externalId: z
+            .string()
+            .max(MAX.externalId)
+            .nullable()
+            .describe('The item’s externalId; null when it has none (or it is not a valid one)'),
+          status: z.enum(['created', 'updated', 'error']),
+          block: Block.optional(),
+          problem: z
+            .object({
+              status: z.number().int().min(400).max(599),
+              code: z.string().max(100),
+              detail: z.string().max(PROBLEM_LIMITS.detail),
+              errors: z.array(FieldErrorSchema).max(PROBLEM_LIMITS.errors).optional(),
+            })
+            .optional()
+            .describe('Why this item was refused (problem details without type/instance)'),
+        }),
+      )
+      .max(BATCH_MAX)
+      .describe('One result per item, in request order'),
   })
   .meta({ id: 'BlockBatchResult' })

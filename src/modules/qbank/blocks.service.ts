@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/client.js'
+import { MAX } from '../../http/common.schemas.js'
 import { notFound, type Problem, toProblem, unprocessable } from '../../http/errors.js'
 import { recordEvent } from '../sync/outbox.js'
 import type { StoredResponse } from '../sync/idempotency.js'
@@ -10,10 +11,10 @@ import {
   updateBlock,
   upsertBlock,
 } from './blocks.repository.js'
-import { type Block, CreateBlockBody, type PatchBlockBody } from './blocks.schemas.js'
+import { BATCH_MAX, type Block, CreateBlockBody, type PatchBlockBody } from './blocks.schemas.js'
 import { defaultNewQuestionCount, type NormalizedBlock, normalizeBlock } from './blocks.validation.js'
 
-export const BATCH_MAX = 500
+export { BATCH_MAX }
 
 function normalizedOrThrow(input: Parameters<typeof normalizeBlock>[0], now: Date): NormalizedBlock {
   const result = normalizeBlock(input, now)
@@ -167,10 +168,9 @@ export async function logBlockBatch(
     )
   const results: BatchItemResult[] = []
   for (const [index, item] of items.entries()) {
-    const externalId =
-      item && typeof item === 'object' && typeof (item as { externalId?: unknown }).externalId === 'string'
-        ? (item as { externalId: string }).externalId
-        : null
+    const given = item && typeof item === 'object' ? (item as { externalId?: unknown }).externalId : undefined
+    // Echoed so the client can match results to its records; an over-long one is invalid anyway.
+    const externalId = typeof given === 'string' && given.length <= MAX.externalId ? given : null
     try {
       const body = CreateBlockBody.parse(item)
       const block = normalizedOrThrow(body, now)

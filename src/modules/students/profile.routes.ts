@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Db } from '../../db/client.js'
+import { StudentIdParam } from '../../http/common.schemas.js'
 import { COMMON_PROBLEMS, notFound, problemResponses } from '../../http/errors.js'
 import { findProfile, type ProfileRow } from './profile.repository.js'
 import { PatchProfileBody, Profile } from './profile.schemas.js'
@@ -19,6 +20,9 @@ export const profileRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         operationId: 'getProfile',
         tags: ['students'],
         summary: "A student's profile (dates, target, study mode, bank sizes)",
+        description:
+          'Dates are in the student’s time zone; qbanks always lists uworld (its size defaults to 4085 questions). ETag / If-None-Match supported.',
+        params: StudentIdParam,
         response: { 200: Profile, ...problemResponses(...COMMON_PROBLEMS) },
       },
     },
@@ -38,6 +42,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         summary: "Change a student's profile",
         description:
           'examDate must be after prepStartDate (checked against stored values too): 422 otherwise.',
+        params: StudentIdParam,
         body: PatchProfileBody,
         response: { 200: Profile, ...problemResponses(...COMMON_PROBLEMS, 413, 415, 422) },
       },

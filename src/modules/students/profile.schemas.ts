@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { IsoDate, Score, Timezone } from '../../http/common.schemas.js'
+import { IsoDate, MAX, Score, Timezone, UtcTimestamp } from '../../http/common.schemas.js'
 import { STUDY_MODES } from './profiles.table.js'
 
 export const QbankSource = z
   .string()
+  .max(40)
   .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _; e.g. uworld, amboss')
   .describe('Qbank source id: uworld, amboss, or another lower-case id')
 
@@ -19,13 +20,16 @@ export const QbankSetting = z.object({
 export const Profile = z
   .object({
     studentId: z.uuid(),
-    name: z.string(),
+    name: z.string().max(MAX.name),
     prepStartDate: IsoDate.nullable().describe('First day of structured prep'),
     examDate: IsoDate.nullable().describe('Scheduled Step 2 CK date'),
     erasSubmissionDate: IsoDate.nullable().describe('When the ERAS application goes out'),
     targetScore: Score.nullable().describe('Target 3-digit score'),
     studyMode: z.enum(STUDY_MODES).describe('dedicated (full-time) or part_time'),
-    timezone: z.string().describe('IANA time zone; decides "today" and Monday–Sunday weeks'),
+    timezone: z
+      .string()
+      .max(MAX.timezone)
+      .describe('IANA time zone; decides "today" and Monday–Sunday weeks'),
     studyDaysPerWeek: z.number().int().min(1).max(7),
     qbanks: z
       .record(
@@ -36,7 +40,7 @@ export const Profile = z
       )
       .describe('Per-source bank sizes; uworld is always present (default 4085)'),
     examScore: Score.nullable().describe('The actual exam score, once known'),
-    updatedAt: z.iso.datetime().nullable().describe('Last change; null before the first PATCH'),
+    updatedAt: UtcTimestamp.nullable().describe('Last change; null before the first PATCH'),
   })
   .meta({ id: 'Profile' })
 export type Profile = z.infer<typeof Profile>

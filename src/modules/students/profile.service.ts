@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js'
 import { notFound, unprocessable, type FieldError } from '../../http/errors.js'
+import { DAY_RANGE, inDayRange } from '../analytics/dates.js'
 import { findProfile, lockStudent, type ProfileRow, saveProfile } from './profile.repository.js'
 import type { PatchProfileBody } from './profile.schemas.js'
 
@@ -21,6 +22,22 @@ export function profileInconsistencies(p: {
   return errors
 }
 
+/** Dates sent that the analytics could not reason about (e.g. year 0050: every analytics call would fail). */
+export function datesOutOfRange(body: PatchProfileBody): FieldError[] {
+  return (['prepStartDate', 'examDate', 'erasSubmissionDate'] as const).flatMap((field) => {
+    const value = body[field]
+    return typeof value === 'string' && !inDayRange(value)
+      ? [
+          {
+            in: 'body',
+            path: `/${field}`,
+            message: `${field} must be between ${DAY_RANGE.min} and ${DAY_RANGE.max}`,
+          },
+        ]
+      : []
+  })
+}
+
 export async function patchProfile(db: Db, studentId: string, body: PatchProfileBody): Promise<ProfileRow> {
   await db.transaction(async (tx) => {
     await lockStudent(tx, studentId)
@@ -36,7 +53,7 @@ export async function patchProfile(db: Db, studentId: string, body: PatchProfile
       studyMode: body.studyMode ?? current.studyMode,
       studyDaysPerWeek: body.studyDaysPerWeek ?? current.studyDaysPerWeek,
     }
-    const errors = profileInconsistencies(fields)
+    const errors = [...datesOutOfRange(body), ...profileInconsistencies(fields)]
     if (errors.length > 0)
       throw unprocessable('profile.inconsistent', errors.map((e) => e.message).join('; '), errors)
     await saveProfile(tx, studentId, {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { IsoDate, Timestamp } from '../../http/common.schemas.js'
+import { IsoDate, MAX, Timestamp } from '../../http/common.schemas.js'
 import { badRequest } from '../../http/errors.js'
 
 /** Opaque keyset cursor: the sort value and id of the last row of the previous page. */
@@ -23,23 +23,35 @@ export function decodeCursor(cursor: string): { sortValue: string; id: string } 
 /** Query parameters shared by every list of student data (api.md "Lists" and "Sync filters"). */
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50).describe('Page size, 1–500 (default 50)'),
-  cursor: z.string().max(512).optional().describe('Opaque cursor from the previous page’s nextCursor'),
+  cursor: z.string().max(MAX.cursor).optional().describe('Opaque cursor from the previous page’s nextCursor'),
   updatedAfter: Timestamp.optional().describe(
     'Only records created, changed or deleted after this instant (sync)',
   ),
+  // true/false, 1/0, yes/no, on/off, y/n, enabled/disabled (any case): never longer than 8 characters.
   includeDeleted: z
-    .stringbool()
+    .string()
+    .max(8)
+    .pipe(z.stringbool())
     .default(false)
-    .describe('Include deleted records as tombstones (with deletedAt); for sync'),
+    .describe(
+      'Include deleted records as tombstones (with deletedAt); for sync. true or false (also 1/0, yes/no)',
+    ),
   from: IsoDate.optional().describe('First day to include (student’s time zone), inclusive'),
   to: IsoDate.optional().describe('Last day to include (student’s time zone), inclusive'),
 })
 export type ListQuery = z.infer<typeof ListQuery>
 
-export const page = <T extends z.ZodType>(item: T, id: string) =>
+/** Largest page a list returns (api.md: `?limit=` max 500). */
+export const PAGE_MAX = 500
+
+export const page = <T extends z.ZodType>(item: T, id: string, cursorMax: number = MAX.cursor) =>
   z
     .object({
-      data: z.array(item),
-      nextCursor: z.string().nullable().describe('Pass as ?cursor= for the next page; null on the last page'),
+      data: z.array(item).max(PAGE_MAX),
+      nextCursor: z
+        .string()
+        .max(cursorMax)
+        .nullable()
+        .describe('Pass as ?cursor= for the next page; null on the last page'),
     })
     .meta({ id })

@@ -5,7 +5,16 @@ import { callerOf, isAdmin, requireAdmin } from '../../http/auth.js'
 import { conflict, notFound, problemResponses, unprocessable } from '../../http/errors.js'
 import { SCOPES_BY_ROLE } from './tokens.js'
 import { findToken, findUser, insertToken, insertUser, listTokens, revokeToken } from './users.repository.js'
-import { CreatedToken, CreateTokenBody, CreateUserBody, Me, TokenInfo, User } from './users.schemas.js'
+import {
+  CreatedToken,
+  CreateTokenBody,
+  CreateUserBody,
+  Me,
+  TokenIdParams,
+  TokenList,
+  User,
+  UserIdParams,
+} from './users.schemas.js'
 import type { Scope } from './users.table.js'
 
 const iso = (d: Date) => d.toISOString()
@@ -43,6 +52,8 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
         operationId: 'createUser',
         tags: ['users'],
         summary: 'Create a user (admin)',
+        description:
+          'A student, advisor or admin. The user has no token yet: mint one with POST /v1/users/{userId}/tokens. The email is unique (409 when taken).',
         body: CreateUserBody,
         response: { 201: User, ...problemResponses(400, 401, 403, 409, 415, 429) },
       },
@@ -54,8 +65,6 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
       return reply.code(201).send(toUser(user))
     },
   )
-
-  const UserIdParams = z.object({ userId: z.uuid() })
 
   app.post(
     '/v1/users/:userId/tokens',
@@ -104,8 +113,9 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
         operationId: 'listTokens',
         tags: ['users'],
         summary: "A user's tokens, without secrets (admin, or the user itself)",
+        description: 'Revoked tokens are listed too, with revokedAt. Anyone else’s user id is a 404.',
         params: UserIdParams,
-        response: { 200: z.object({ data: z.array(TokenInfo) }), ...problemResponses(400, 401, 404, 429) },
+        response: { 200: TokenList, ...problemResponses(400, 401, 404, 429) },
       },
     },
     async (req) => {
@@ -123,7 +133,9 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
         operationId: 'revokeToken',
         tags: ['users'],
         summary: 'Revoke a token (its owner or an admin); it stops working at once',
-        params: z.object({ tokenId: z.uuid() }),
+        description:
+          'tokenId is the token’s public id from POST /v1/users/{userId}/tokens, never the secret. Someone else’s token is a 404.',
+        params: TokenIdParams,
         response: { 204: z.undefined().describe('Revoked'), ...problemResponses(400, 401, 404, 429) },
       },
     },
@@ -146,6 +158,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
         operationId: 'getMe',
         tags: ['users'],
         summary: "The caller's user and the token's scopes",
+        description: 'Any valid token may call it: a quick way to check a token and the id behind `me`.',
         response: { 200: Me, ...problemResponses(401, 429) },
       },
     },

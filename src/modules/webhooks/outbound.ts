@@ -40,6 +40,12 @@ const CATEGORIES: readonly [AddressCategory, BlockList][] = [
       '240.0.0.0/4',
       '2001:db8::/32',
       '100::/64',
+      // IPv6 forms that carry an IPv4 address a gateway may route to, private ones included
+      // (64:ff9b::a9fe:a9fe is 169.254.169.254 through NAT64): NAT64, 6to4, IPv4-compatible.
+      '64:ff9b::/96',
+      '64:ff9b:1::/48',
+      '2002::/16',
+      '::/96',
     ]),
   ],
 ]
@@ -227,7 +233,8 @@ export async function sendWebhook({
     return {
       statusCode: null,
       durationMs: elapsed(),
-      error: `refused: ${destination.detail}`,
+      // Cut like every other error: a long host name must not make the delivery log unbounded.
+      error: `refused: ${destination.detail}`.slice(0, EXCERPT_CHARS),
       responseExcerpt: null,
     }
 

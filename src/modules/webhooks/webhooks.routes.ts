@@ -94,6 +94,8 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ db: Db; config: Config }> =
         operationId: 'listWebhooks',
         tags: ['webhooks'],
         summary: "The caller's subscriptions (admins: everyone's), oldest first, cursor-paginated",
+        description:
+          'Needs the scope that reads the data the events carry: progress:read (students), mentees:read (advisors), admin (admins). Secrets are never listed.',
         querystring: WebhookListQuery,
         response: { 200: page(Webhook, 'WebhookPage'), ...problemResponses(...COMMON_PROBLEMS) },
       },
@@ -115,6 +117,7 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ db: Db; config: Config }> =
         operationId: 'getWebhook',
         tags: ['webhooks'],
         summary: 'One subscription, with its status (active, or disabled and why); never the secret',
+        description: 'Someone else’s subscription is a 404 (admins see all).',
         params: WebhookParams,
         response: { 200: Webhook, ...problemResponses(...COMMON_PROBLEMS) },
       },
@@ -134,6 +137,8 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ db: Db; config: Config }> =
         operationId: 'deleteWebhook',
         tags: ['webhooks'],
         summary: 'Unsubscribe: nothing more is sent, pending retries included',
+        description:
+          'Pending deliveries are marked failed (lastError "subscription deleted"); afterwards the subscription and its deliveries are 404.',
         params: WebhookParams,
         response: { 204: z.undefined().describe('Deleted'), ...problemResponses(...COMMON_PROBLEMS) },
       },
@@ -181,6 +186,8 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ db: Db; config: Config }> =
         operationId: 'redeliverWebhookDelivery',
         tags: ['webhooks'],
         summary: 'Send a delivery again now, with a fresh schedule of retries and the same webhook-id',
+        description:
+          '202 when scheduled. 409 when the subscription is disabled (subscribe again) or an attempt of this delivery is in progress.',
         params: DeliveryParams,
         response: {
           202: z.object({ id: z.uuid(), status: z.literal('pending') }).describe('Scheduled'),

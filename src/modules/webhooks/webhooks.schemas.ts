@@ -1,5 +1,7 @@
 import { z } from 'zod'
-import { Timestamp } from '../../http/common.schemas.js'
+import { MAX, Timestamp } from '../../http/common.schemas.js'
+import { EXCERPT_CHARS } from './outbound.js'
+import { MAX_ATTEMPTS } from './retry.js'
 
 /** Events a subscription may ask for (api.md). Other outbox events exist but are not offered. */
 export const WEBHOOK_EVENTS = [
@@ -38,18 +40,31 @@ export const CreateWebhookBody = z
   .meta({ id: 'CreateWebhookBody' })
 export type CreateWebhookBody = z.infer<typeof CreateWebhookBody>
 
+/** Attempt errors are cut at EXCERPT_CHARS (outbound.ts); a disabling reason wraps the last one. */
+const ERROR_MAX = EXCERPT_CHARS
+const DISABLED_REASON_MAX = 1000
+
+/**
+ * Attempts listed per delivery: MAX_ATTEMPTS per schedule, and each redelivery starts another. A
+ * stated cap, checked by the response serializer.
+ */
+export const ATTEMPTS_LIST_MAX = 1000
+
 export const Webhook = z
   .object({
     id: z.uuid(),
     ownerId: z.uuid().describe('The user whose rights decide which events arrive'),
-    url: z.string(),
-    events: z.array(WebhookEvent),
-    description: z.string().nullable(),
+    url: z.string().max(2048),
+    events: z
+      .array(WebhookEvent)
+      .max(WEBHOOK_EVENTS.length)
+      .describe('Distinct events (repeats in the request are dropped)'),
+    description: z.string().max(500).nullable(),
     status: z
       .enum(['active', 'disabled'])
       .describe('disabled: turned off after failing for a day (see disabledReason); nothing more is sent'),
     disabledAt: Timestamp.nullable(),
-    disabledReason: z.string().nullable(),
+    disabledReason: z.string().max(DISABLED_REASON_MAX).nullable(),
     consecutiveFailures: z.number().int().describe('Failed attempts since the last successful one'),
     createdAt: Timestamp,
   })
@@ -59,6 +74,8 @@ export type Webhook = z.infer<typeof Webhook>
 export const CreatedWebhook = Webhook.extend({
   secret: z
     .string()
+    .max(64)
+    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)
     .describe(
       'Standard Webhooks signing secret (whsec_ + base64). Shown in this response only: store it to verify webhook-signature.',
     )
@@ -70,9 +87,15 @@ export const WebhookAttempt = z
     attemptedAt: Timestamp,
     statusCode: z.number().int().nullable().describe("The receiver's status; null when none arrived"),
     durationMs: z.number().int(),
-    error: z.string().nullable().describe('Why no status arrived: refused, unreachable, timed out, …'),
+    error: z
+      .string()
+      .max(ERROR_MAX)
+      .nullable()
+      .describe('Why no status arrived: refused, unreachable, timed out, …'),
     responseExcerpt: z
       .string()
+      // EXCERPT_CHARS code points: up to twice as many UTF-16 units, which is what zod counts.
+      .max(2 * EXCERPT_CHARS)
       .nullable()
       .describe("At most the first 500 characters of the receiver's answer"),
   })
@@ -92,18 +115,21 @@ export const WebhookDelivery = z
       .describe('Attempts in the current schedule (a redelivery starts a new one)'),
     nextAttemptAt: Timestamp.nullable().describe('When the next retry is due; null unless pending'),
     lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable(),
+    lastError: z.string().max(ERROR_MAX).nullable(),
     lastDurationMs: z.number().int().nullable(),
     createdAt: Timestamp,
     completedAt: Timestamp.nullable(),
-    attempts: z.array(WebhookAttempt).describe('Every attempt, oldest first'),
+    attempts: z
+      .array(WebhookAttempt)
+      .max(ATTEMPTS_LIST_MAX)
+      .describe(`Every attempt, oldest first (${MAX_ATTEMPTS} at most per schedule)`),
   })
   .meta({ id: 'WebhookDelivery' })
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>
 
 export const WebhookListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50).describe('Page size, 1–500 (default 50)'),
-  cursor: z.string().max(512).optional().describe('Opaque cursor from the previous page’s nextCursor'),
+  cursor: z.string().max(MAX.cursor).optional().describe('Opaque cursor from the previous page’s nextCursor'),
 })
 
 export const DeliveryListQuery = WebhookListQuery.extend({
