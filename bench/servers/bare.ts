@@ -54,16 +54,25 @@ const CUTOFF = `(($2::date + 1)::timestamp at time zone $3::text)`
 const WINDOW_START = `(($2::date - 27)::timestamp at time zone $3::text)`
 const LOCAL_DAY = `(b.taken_at at time zone $3::text)::date`
 const LIVE_BLOCK = `b.student_id = $1 and b.deleted_at is null and b.taken_at < ${CUTOFF}`
-const breakdown = (
-  table: string,
-  column: string,
-) => `select x.${column} as key, sum(x.total)::int as attempted,
-    sum(x.correct)::int as correct,
-    coalesce(sum(x.total) filter (where b.taken_at >= ${WINDOW_START}), 0)::int as attempted28,
-    coalesce(sum(x.correct) filter (where b.taken_at >= ${WINDOW_START}), 0)::int as correct28
-  from ${table} x join blocks b on b.id = x.block_id and ${LIVE_BLOCK}
-  where x.student_id = $1
-  group by 1 order by 1`
+// All-time sums from the running totals less what came after the cutoff; 28-day sums from the window.
+const breakdown = (table: string, totals: string, column: string) => `with total as (
+    select ${column} as key, sum(attempted) as attempted, sum(correct) as correct
+    from ${totals} where student_id = $1 group by 1),
+  recent as (
+    select x.${column} as key,
+      coalesce(sum(x.total) filter (where b.taken_at < ${CUTOFF}), 0) as attempted28,
+      coalesce(sum(x.correct) filter (where b.taken_at < ${CUTOFF}), 0) as correct28,
+      coalesce(sum(x.total) filter (where b.taken_at >= ${CUTOFF}), 0) as attempted_after,
+      coalesce(sum(x.correct) filter (where b.taken_at >= ${CUTOFF}), 0) as correct_after
+    from blocks b join ${table} x on x.block_id = b.id
+    where b.student_id = $1 and b.deleted_at is null and b.taken_at >= ${WINDOW_START}
+    group by 1)
+  select * from (
+    select total.key, (total.attempted - coalesce(recent.attempted_after, 0))::int as attempted,
+      (total.correct - coalesce(recent.correct_after, 0))::int as correct,
+      coalesce(recent.attempted28, 0)::int as attempted28, coalesce(recent.correct28, 0)::int as correct28
+    from total left join recent on recent.key = total.key) as sums
+  where attempted > 0 order by 1`
 const ANALYTICS_QUERIES: readonly (readonly [name: string, text: string, params?: number])[] = [
   [
     'profile',
@@ -77,13 +86,31 @@ const ANALYTICS_QUERIES: readonly (readonly [name: string, text: string, params?
   ],
   [
     'usage',
-    `select b.source, min(${LOCAL_DAY})::text as first_used_on, max(${LOCAL_DAY})::text as last_used_on,
-       sum(b.new_question_count)::int as new_questions,
-       coalesce(sum(b.question_count) filter (where b.pass = 'first'), 0)::int as first_pass_questions,
-       coalesce(sum(b.correct_count) filter (where b.pass = 'first'), 0)::int as first_pass_correct,
-       coalesce(sum(b.question_count) filter (where b.pass = 'review'), 0)::int as review_questions,
-       sum(b.question_count)::int as attempted, sum(b.correct_count)::int as correct
-     from blocks b where ${LIVE_BLOCK} group by b.source order by b.source`,
+    `with total as (
+       select source, sum(blocks) as blocks, sum(questions) as questions, sum(correct) as correct,
+         sum(new_questions) as new_questions, sum(first_pass_questions) as first_pass_questions,
+         sum(first_pass_correct) as first_pass_correct, sum(review_questions) as review_questions
+       from student_source_totals where student_id = $1 group by 1),
+     after as (
+       select b.source, count(*) as blocks, sum(b.question_count) as questions, sum(b.correct_count) as correct,
+         sum(b.new_question_count) as new_questions,
+         coalesce(sum(b.question_count) filter (where b.pass = 'first'), 0) as first_pass_questions,
+         coalesce(sum(b.correct_count) filter (where b.pass = 'first'), 0) as first_pass_correct,
+         coalesce(sum(b.question_count) filter (where b.pass = 'review'), 0) as review_questions
+       from blocks b where b.student_id = $1 and b.deleted_at is null and b.taken_at >= ${CUTOFF} group by 1)
+     select total.source,
+       (select (min(b.taken_at) at time zone $3::text)::date from blocks b
+         where b.student_id = $1 and b.source = total.source and b.deleted_at is null)::text as first_used_on,
+       (select (max(b.taken_at) at time zone $3::text)::date from blocks b
+         where b.student_id = $1 and b.source = total.source and b.deleted_at is null and b.taken_at < ${CUTOFF})::text as last_used_on,
+       (total.new_questions - coalesce(after.new_questions, 0))::int as new_questions,
+       (total.first_pass_questions - coalesce(after.first_pass_questions, 0))::int as first_pass_questions,
+       (total.first_pass_correct - coalesce(after.first_pass_correct, 0))::int as first_pass_correct,
+       (total.review_questions - coalesce(after.review_questions, 0))::int as review_questions,
+       (total.questions - coalesce(after.questions, 0))::int as attempted,
+       (total.correct - coalesce(after.correct, 0))::int as correct
+     from total left join after on after.source = total.source
+     where total.blocks - coalesce(after.blocks, 0) > 0 order by 1`,
   ],
   [
     'daily',
@@ -99,13 +126,22 @@ const ANALYTICS_QUERIES: readonly (readonly [name: string, text: string, params?
      from blocks b where ${LIVE_BLOCK} and b.taken_at >= ${WINDOW_START}
      group by 1, 2 order by 1, 2`,
   ],
-  ['systems', breakdown('block_systems', 'system')],
-  ['subjects', breakdown('block_subjects', 'subject')],
+  ['systems', breakdown('block_systems', 'student_system_totals', 'system')],
+  ['subjects', breakdown('block_subjects', 'student_subject_totals', 'subject')],
   [
     'topics',
-    `select t.topic, sum(b.question_count)::int as attempted, sum(b.correct_count)::int as correct
-     from blocks b cross join lateral unnest(b.topics) as t(topic)
-     where ${LIVE_BLOCK} and cardinality(b.topics) > 0 group by 1 order by 1`,
+    `with total as (
+       select topic, sum(attempted) as attempted, sum(correct) as correct
+       from student_topic_totals where student_id = $1 group by 1),
+     after as (
+       select t.topic, sum(b.question_count) as attempted, sum(b.correct_count) as correct
+       from blocks b cross join lateral unnest(b.topics) as t(topic)
+       where b.student_id = $1 and b.deleted_at is null and b.taken_at >= ${CUTOFF} group by 1)
+     select * from (
+       select total.topic, (total.attempted - coalesce(after.attempted, 0))::int as attempted,
+         (total.correct - coalesce(after.correct, 0))::int as correct
+       from total left join after on after.topic = total.topic) as sums
+     where attempted > 0 order by 1`,
   ],
   [
     'assessments',

@@ -527,6 +527,13 @@ function recordRoutes(
 }
 
 const blocks = recordRoutes('blocks', validBlockArb, validBlockPatchArb, 'blockId')
+/** Kept by triggers on every block write (migration 0005); test/integration/running-totals.test.ts checks their sums. */
+const RUNNING_TOTALS: Expected = {
+  student_source_totals: 'any',
+  student_topic_totals: 'any',
+  student_system_totals: 'any',
+  student_subject_totals: 'any',
+}
 const assessments = recordRoutes('assessments', validAssessmentArb, validAssessmentPatchArb, 'assessmentId')
 const activities = recordRoutes('activities', validActivityArb, validActivityPatchArb, 'activityId')
 
@@ -641,8 +648,9 @@ export const SPECS: Record<string, RouteSpec> = {
             outbox_events: 1,
             block_systems: len(body.systems),
             block_subjects: len(body.subjects),
+            ...RUNNING_TOTALS,
           }
-        : { blocks: 0, outbox_events: 1, block_systems: 'any', block_subjects: 'any' },
+        : { blocks: 0, outbox_events: 1, block_systems: 'any', block_subjects: 'any', ...RUNNING_TOTALS },
   },
   createBlockBatch: {
     callers: ['student'],
@@ -658,6 +666,7 @@ export const SPECS: Record<string, RouteSpec> = {
         outbox_events: created.length + updated,
         block_systems: sum('systems'),
         block_subjects: sum('subjects'),
+        ...RUNNING_TOTALS,
       }
     },
     observe: ({ world, body, caller, params }) => {
@@ -669,9 +678,15 @@ export const SPECS: Record<string, RouteSpec> = {
   },
   updateBlock: {
     ...blocks.update,
-    writes: () => ({ blocks: 0, outbox_events: 1, block_systems: 'any', block_subjects: 'any' }),
+    writes: () => ({
+      blocks: 0,
+      outbox_events: 1,
+      block_systems: 'any',
+      block_subjects: 'any',
+      ...RUNNING_TOTALS,
+    }),
   },
-  deleteBlock: blocks.delete,
+  deleteBlock: { ...blocks.delete, writes: () => ({ blocks: 0, outbox_events: 1, ...RUNNING_TOTALS }) },
   createAssessment: assessments.create,
   updateAssessment: assessments.update,
   deleteAssessment: assessments.delete,

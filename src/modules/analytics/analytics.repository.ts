@@ -57,15 +57,20 @@ export async function loadAnalyticsInputs(
       from json_to_recordset(${targetJson}::json) as x(student_id uuid, as_of date, tz text))
     ${body}`
   const localDay = sql`(b.taken_at at time zone s.tz)::date`
-  const liveBlock = sql`b.student_id = s.student_id and b.deleted_at is null and b.taken_at < s.cutoff`
+  // A student's live blocks from a given instant on, as an index range scan of blocks_student_taken_idx
+  // per student. The lateral subquery with offset 0 keeps that plan: as a join, the planner (which
+  // guesses 100 targets) may scan every block of the table instead of the few weeks it needs.
+  const liveBlocksFrom = (from: SQL) =>
+    sql`cross join lateral (select * from blocks b where b.student_id = s.student_id and b.deleted_at is null and b.taken_at >= ${from} offset 0) as b`
 
   return db.transaction(
     async (tx) => {
-      // A batch (dashboard, check-in page) aggregates hundreds of students' breakdown rows; the
-      // planner cannot estimate json_to_recordset's size and picks a sort that spills to disk at the
-      // default 4 MB. More memory for this transaction only keeps it in RAM. Set for every load, so
+      // The planner cannot estimate json_to_recordset's size (it guesses 100 students), so for this
+      // transaction only: more work_mem, so a batch (dashboard, check-in page) never sorts on disk
+      // at the default 4 MB; and no JIT, whose compile time (~40 ms here) the inflated cost estimates
+      // would otherwise trigger for queries that run in a few milliseconds. Set for every load, so
       // the statement count stays the same whatever the batch size.
-      await tx.execute(sql`set local work_mem = '64MB'`)
+      await tx.execute(sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`)
       const profiles = await rows<{
         student_id: string
         prep_start_date: string | null
@@ -99,14 +104,39 @@ export async function loadAnalyticsInputs(
         correct: number
       }>(
         tx,
-        withTargets(sql`select s.student_id, b.source, min(${localDay})::text as first_used_on, max(${localDay})::text as last_used_on,
-              sum(b.new_question_count)::int as new_questions,
-              coalesce(sum(b.question_count) filter (where b.pass = 'first'), 0)::int as first_pass_questions,
-              coalesce(sum(b.correct_count) filter (where b.pass = 'first'), 0)::int as first_pass_correct,
-              coalesce(sum(b.question_count) filter (where b.pass = 'review'), 0)::int as review_questions,
-              sum(b.question_count)::int as attempted, sum(b.correct_count)::int as correct
-            from s join blocks b on ${liveBlock}
-            group by s.student_id, b.source order by s.student_id, b.source`),
+        // All-time sums from the running totals, less what was logged after the cutoff; first and
+        // last day of each source from two probes of blocks_student_source_taken_idx.
+        withTargets(sql`, total as (
+              select s.student_id, t.source, sum(t.blocks) as blocks, sum(t.questions) as questions,
+                sum(t.correct) as correct, sum(t.new_questions) as new_questions,
+                sum(t.first_pass_questions) as first_pass_questions, sum(t.first_pass_correct) as first_pass_correct,
+                sum(t.review_questions) as review_questions
+              from s join student_source_totals t on t.student_id = s.student_id
+              group by 1, 2),
+            after as (
+              select s.student_id, b.source, count(*) as blocks, sum(b.question_count) as questions,
+                sum(b.correct_count) as correct, sum(b.new_question_count) as new_questions,
+                coalesce(sum(b.question_count) filter (where b.pass = 'first'), 0) as first_pass_questions,
+                coalesce(sum(b.correct_count) filter (where b.pass = 'first'), 0) as first_pass_correct,
+                coalesce(sum(b.question_count) filter (where b.pass = 'review'), 0) as review_questions
+              from s ${liveBlocksFrom(sql`s.cutoff`)}
+              group by 1, 2)
+            select total.student_id, total.source,
+              (select (min(b.taken_at) at time zone s.tz)::date from blocks b
+                where b.student_id = total.student_id and b.source = total.source and b.deleted_at is null)::text as first_used_on,
+              (select (max(b.taken_at) at time zone s.tz)::date from blocks b
+                where b.student_id = total.student_id and b.source = total.source and b.deleted_at is null
+                  and b.taken_at < s.cutoff)::text as last_used_on,
+              (total.new_questions - coalesce(after.new_questions, 0))::int as new_questions,
+              (total.first_pass_questions - coalesce(after.first_pass_questions, 0))::int as first_pass_questions,
+              (total.first_pass_correct - coalesce(after.first_pass_correct, 0))::int as first_pass_correct,
+              (total.review_questions - coalesce(after.review_questions, 0))::int as review_questions,
+              (total.questions - coalesce(after.questions, 0))::int as attempted,
+              (total.correct - coalesce(after.correct, 0))::int as correct
+            from total join s on s.student_id = total.student_id
+            left join after on after.student_id = total.student_id and after.source = total.source
+            where total.blocks - coalesce(after.blocks, 0) > 0
+            order by 1, 2`),
       )
 
       const daily = await rows<{
@@ -133,11 +163,19 @@ export async function loadAnalyticsInputs(
               coalesce(sum(b.mistakes_knowledge), 0)::int as knowledge,
               coalesce(sum(b.mistakes_misread), 0)::int as misread,
               coalesce(sum(b.mistakes_timing), 0)::int as timing
-            from s join blocks b on ${liveBlock} and b.taken_at >= s.window_start
+            from s ${liveBlocksFrom(sql`s.window_start`)}
+            where b.taken_at < s.cutoff
             group by 1, 2, 3 order by 1, 2, 3`),
       )
 
-      const breakdown = (table: 'block_systems' | 'block_subjects', column: 'system' | 'subject') =>
+      // All-time sums come from the running totals (22 rows a student, not one per block and system),
+      // less what was logged after the cutoff; the 28-day sums from the breakdown rows of the window.
+      // Both from the same snapshot, so they agree with the rows exactly (test/integration/running-totals.test.ts).
+      const breakdown = (
+        table: 'block_systems' | 'block_subjects',
+        totals: 'student_system_totals' | 'student_subject_totals',
+        column: 'system' | 'subject',
+      ) =>
         rows<{
           student_id: string
           key: string
@@ -147,22 +185,50 @@ export async function loadAnalyticsInputs(
           correct28: number
         }>(
           tx,
-          withTargets(sql`select s.student_id, x.${sql.raw(column)} as key, sum(x.total)::int as attempted, sum(x.correct)::int as correct,
-                coalesce(sum(x.total) filter (where b.taken_at >= s.window_start), 0)::int as attempted28,
-                coalesce(sum(x.correct) filter (where b.taken_at >= s.window_start), 0)::int as correct28
-              from s join ${sql.raw(table)} x on x.student_id = s.student_id
-              join blocks b on b.id = x.block_id and ${liveBlock}
-              group by 1, 2 order by 1, 2`),
+          withTargets(sql`, total as (
+                select s.student_id, t.${sql.raw(column)} as key, sum(t.attempted) as attempted, sum(t.correct) as correct
+                from s join ${sql.raw(totals)} t on t.student_id = s.student_id
+                group by 1, 2),
+              recent as (
+                select s.student_id, x.${sql.raw(column)} as key,
+                  coalesce(sum(x.total) filter (where b.taken_at < s.cutoff), 0) as attempted28,
+                  coalesce(sum(x.correct) filter (where b.taken_at < s.cutoff), 0) as correct28,
+                  coalesce(sum(x.total) filter (where b.taken_at >= s.cutoff), 0) as attempted_after,
+                  coalesce(sum(x.correct) filter (where b.taken_at >= s.cutoff), 0) as correct_after
+                from s ${liveBlocksFrom(sql`s.window_start`)}
+                cross join lateral (select x.${sql.raw(column)}, x.total, x.correct from ${sql.raw(table)} x where x.block_id = b.id offset 0) as x
+                group by 1, 2)
+            select student_id, key, attempted, correct, attempted28, correct28 from (
+              select total.student_id, total.key,
+                (total.attempted - coalesce(recent.attempted_after, 0))::int as attempted,
+                (total.correct - coalesce(recent.correct_after, 0))::int as correct,
+                coalesce(recent.attempted28, 0)::int as attempted28,
+                coalesce(recent.correct28, 0)::int as correct28
+              from total left join recent on recent.student_id = total.student_id and recent.key = total.key) as sums
+            where attempted > 0
+            order by 1, 2`),
         )
-      const systems = await breakdown('block_systems', 'system')
-      const subjects = await breakdown('block_subjects', 'subject')
+      const systems = await breakdown('block_systems', 'student_system_totals', 'system')
+      const subjects = await breakdown('block_subjects', 'student_subject_totals', 'subject')
 
       const topics = await rows<{ student_id: string; topic: string; attempted: number; correct: number }>(
         tx,
-        withTargets(sql`select s.student_id, t.topic, sum(b.question_count)::int as attempted, sum(b.correct_count)::int as correct
-            from s join blocks b on ${liveBlock} and cardinality(b.topics) > 0
-            cross join lateral unnest(b.topics) as t(topic)
-            group by 1, 2 order by 1, 2`),
+        withTargets(sql`, total as (
+              select s.student_id, t.topic, sum(t.attempted) as attempted, sum(t.correct) as correct
+              from s join student_topic_totals t on t.student_id = s.student_id
+              group by 1, 2),
+            after as (
+              select s.student_id, t.topic, sum(b.question_count) as attempted, sum(b.correct_count) as correct
+              from s ${liveBlocksFrom(sql`s.cutoff`)}
+              cross join lateral unnest(b.topics) as t(topic)
+              group by 1, 2)
+            select student_id, topic, attempted, correct from (
+              select total.student_id, total.topic,
+                (total.attempted - coalesce(after.attempted, 0))::int as attempted,
+                (total.correct - coalesce(after.correct, 0))::int as correct
+              from total left join after on after.student_id = total.student_id and after.topic = total.topic) as sums
+            where attempted > 0
+            order by 1, 2`),
       )
 
       const assessments = await rows<{

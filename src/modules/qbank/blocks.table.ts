@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   boolean,
   check,
   index,
   integer,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -52,6 +54,10 @@ export const blocks = pgTable(
     index('blocks_student_taken_idx').on(t.studentId, t.takenAt, t.id),
     // Sync: "what changed since" per student.
     index('blocks_student_updated_idx').on(t.studentId, t.updatedAt),
+    // First and last day each Qbank was used (analytics): two index probes per source.
+    index('blocks_student_source_taken_idx')
+      .on(t.studentId, t.source, t.takenAt)
+      .where(sql`${t.deletedAt} is null`),
     // One record per (student, source, externalId): re-posting updates it.
     uniqueIndex('blocks_external_id_unique')
       .on(t.studentId, t.source, t.externalId)
@@ -116,5 +122,107 @@ export const blockSubjects = pgTable(
     primaryKey({ columns: [t.blockId, t.subject] }),
     index('block_subjects_student_subject_idx').on(t.studentId, t.subject),
     check('block_subjects_counts_check', sql`${t.total} >= 1 and ${t.correct} between 0 and ${t.total}`),
+  ],
+)
+
+/**
+ * Running per-student sums of live (not deleted) blocks, so analytics reads a few rows per student
+ * instead of summing years of history: per Qbank source and per topic tag (from the blocks), per
+ * system and per subject (from the breakdown rows). Kept exact by the triggers of migration 0005 on
+ * every insert, update and delete of blocks and breakdown rows, never by application code, so no
+ * write path can forget them; test/integration/running-totals.test.ts holds them to the rows.
+ * Each block counts in one of TOTALS_SHARDS shards (from its id): concurrent writes of one student
+ * then mostly touch different rows instead of queueing on the same ones. Readers sum the shards;
+ * each shard stays a real sum over its blocks (never negative), which the checks hold.
+ */
+export const TOTALS_SHARDS = 4
+const shardCheck = (shard: AnyPgColumn) => sql`${shard} between 0 and ${sql.raw(String(TOTALS_SHARDS - 1))}`
+
+export const studentSourceTotals = pgTable(
+  'student_source_totals',
+  {
+    studentId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    source: text().notNull(),
+    shard: smallint().notNull(),
+    blocks: integer().notNull(),
+    questions: integer().notNull(),
+    correct: integer().notNull(),
+    newQuestions: integer().notNull(),
+    firstPassQuestions: integer().notNull(),
+    firstPassCorrect: integer().notNull(),
+    reviewQuestions: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.studentId, t.source, t.shard] }),
+    check(
+      'student_source_totals_check',
+      sql`${shardCheck(t.shard)} and ${t.blocks} >= 0 and ${t.correct} between 0 and ${t.questions}
+        and ${t.newQuestions} between 0 and ${t.questions} and ${t.firstPassCorrect} between 0 and ${t.firstPassQuestions}
+        and ${t.reviewQuestions} >= 0 and ${t.firstPassQuestions} + ${t.reviewQuestions} = ${t.questions}`,
+    ),
+  ],
+)
+
+export const studentTopicTotals = pgTable(
+  'student_topic_totals',
+  {
+    studentId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    topic: text().notNull(),
+    shard: smallint().notNull(),
+    attempted: integer().notNull(),
+    correct: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.studentId, t.topic, t.shard] }),
+    check(
+      'student_topic_totals_check',
+      sql`${shardCheck(t.shard)} and ${t.attempted} >= 0 and ${t.correct} between 0 and ${t.attempted}`,
+    ),
+  ],
+)
+
+/** Per-system and per-subject sums of the breakdown rows of live blocks (see TOTALS_SHARDS). */
+
+export const studentSystemTotals = pgTable(
+  'student_system_totals',
+  {
+    studentId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    system: text().notNull(),
+    shard: smallint().notNull(),
+    attempted: integer().notNull(),
+    correct: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.studentId, t.system, t.shard] }),
+    check(
+      'student_system_totals_check',
+      sql`${shardCheck(t.shard)} and ${t.attempted} >= 0 and ${t.correct} between 0 and ${t.attempted}`,
+    ),
+  ],
+)
+
+export const studentSubjectTotals = pgTable(
+  'student_subject_totals',
+  {
+    studentId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    subject: text().notNull(),
+    shard: smallint().notNull(),
+    attempted: integer().notNull(),
+    correct: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.studentId, t.subject, t.shard] }),
+    check(
+      'student_subject_totals_check',
+      sql`${shardCheck(t.shard)} and ${t.attempted} >= 0 and ${t.correct} between 0 and ${t.attempted}`,
+    ),
   ],
 )
