@@ -4,12 +4,12 @@ import { notFound, type Problem, toProblem, unprocessable } from '../../http/err
 import { recordEvent } from '../sync/outbox.js'
 import type { StoredResponse } from '../sync/idempotency.js'
 import {
-  findBlock,
   findBlockForUpdate,
   findBlocks,
   softDeleteBlock,
   updateBlock,
   upsertBlock,
+  writtenBlock,
 } from './blocks.repository.js'
 import { BATCH_MAX, type Block, CreateBlockBody, type PatchBlockBody } from './blocks.schemas.js'
 import { defaultNewQuestionCount, type NormalizedBlock, normalizeBlock } from './blocks.validation.js'
@@ -39,20 +39,14 @@ const eventPayload = (
 })
 
 async function writeBlock(tx: Tx, studentId: string, block: NormalizedBlock) {
-  const { blockId, created } = await upsertBlock(tx, studentId, block)
+  const result = await upsertBlock(tx, studentId, block)
   await recordEvent(tx, {
-    type: created ? 'block.created' : 'block.updated',
+    type: result.created ? 'block.created' : 'block.updated',
     studentId,
-    resourceId: blockId,
-    payload: eventPayload(studentId, blockId, block),
+    resourceId: result.blockId,
+    payload: eventPayload(studentId, result.blockId, block),
   })
-  return { blockId, created }
-}
-
-async function reload(tx: Tx, studentId: string, blockId: string): Promise<Block> {
-  const block = await findBlock(tx, { studentId, blockId })
-  if (!block) throw new Error(`block ${blockId} vanished inside its own transaction`)
-  return block
+  return result
 }
 
 /** POST /blocks: 201 for a new block, 200 when (source, externalId) named an existing one. */
@@ -62,8 +56,9 @@ export async function logBlock(
   body: CreateBlockBody,
   now: Date,
 ): Promise<StoredResponse> {
-  const { blockId, created } = await writeBlock(tx, studentId, normalizedOrThrow(body, now))
-  return { status: created ? 201 : 200, body: await reload(tx, studentId, blockId) }
+  const block = normalizedOrThrow(body, now)
+  const result = await writeBlock(tx, studentId, block)
+  return { status: result.created ? 201 : 200, body: writtenBlock(studentId, block, result) }
 }
 
 export async function changeBlock(
@@ -113,14 +108,14 @@ export async function changeBlock(
     },
     now,
   )
-  await updateBlock(tx, studentId, blockId, merged)
+  const result = await updateBlock(tx, studentId, blockId, merged)
   await recordEvent(tx, {
     type: 'block.updated',
     studentId,
     resourceId: blockId,
     payload: eventPayload(studentId, blockId, merged),
   })
-  return { status: 200, body: await reload(tx, studentId, blockId) }
+  return { status: 200, body: writtenBlock(studentId, merged, result) }
 }
 
 export async function deleteBlock(tx: Tx, studentId: string, blockId: string): Promise<StoredResponse> {
