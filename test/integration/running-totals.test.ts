@@ -222,6 +222,42 @@ describe('running breakdown totals', () => {
     )
   }, 180_000)
 
+  test('concurrent writes of one student (each transaction on its own stripe) add up exactly', async () => {
+    const student = await createStudent(t.database.db)
+    const bodies = fc.sample(blockArb, { seed: 7, numRuns: 24 }).map((b) => ({ ...b, externalId: undefined }))
+    const responses = await Promise.all(
+      bodies.map((body) => t.http.post('/v1/students/me/blocks').set(student.auth).send(body)),
+    )
+    expect(responses.map((r) => r.status)).toEqual(bodies.map(() => 201))
+    // Then delete a third of them, also at once: deletions may land in other stripes than the inserts.
+    const ids = responses.map((r) => r.body.id as string)
+    const deleted = await Promise.all(
+      ids
+        .filter((_, i) => i % 3 === 0)
+        .map((id) => t.http.delete(`/v1/students/me/blocks/${id}`).set(student.auth)),
+    )
+    expect(deleted.map((r) => r.status)).toEqual(deleted.map(() => 204))
+    for (const kind of ['system', 'subject'] as const) {
+      const { fromTotals, fromRows } = await totalsAndRows(student.id, kind)
+      expect(fromTotals).toEqual(fromRows)
+    }
+    const [sums] = await queryRows<{
+      blocks: number
+      questions: number
+      live: number
+      liveQuestions: number
+    }>(
+      t.database.db,
+      sql`select (select sum(blocks)::int from student_source_totals where student_id = ${student.id}) as blocks,
+            (select sum(questions)::int from student_source_totals where student_id = ${student.id}) as questions,
+            (select count(*)::int from blocks where student_id = ${student.id} and deleted_at is null) as live,
+            (select sum(question_count)::int from blocks where student_id = ${student.id} and deleted_at is null) as "liveQuestions"`,
+    )
+    expect(sums?.live).toBe(16)
+    expect(sums?.blocks).toBe(16)
+    expect(sums?.questions).toBe(sums?.liveQuestions)
+  })
+
   test('a batch of students reads each one’s own sums', async () => {
     const [a, b] = [await createStudent(t.database.db), await createStudent(t.database.db)]
     const body = (system: string, total: number, correct: number) => ({
