@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm'
-import type { Db, Tx } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { queryRows } from '../../db/client.js'
 import { IR_TOPICS, SUBJECTS, SYSTEMS, UWORLD_TOTAL_QUESTIONS } from '../../reference/index.js'
 import type { StudyMode } from '../students/profiles.table.js'
@@ -34,10 +34,10 @@ export interface AnalyticsTarget {
 }
 
 /**
- * Everything the engine needs for a set of students, each as of its own day, in a fixed number
- * of aggregate queries (8) whatever the number of students or the length of their histories:
- * sums happen in PostgreSQL, grouped by student, never in a loop over rows or students.
- * One read-only repeatable-read transaction, so every figure sees the same snapshot.
+ * Everything the engine needs for a set of students, each as of its own day, in one SQL statement
+ * of eight aggregate parts whatever the number of students or the length of their histories: sums
+ * happen in PostgreSQL, grouped by student, never in a loop over rows or students. One statement
+ * is one snapshot, so every figure sees the same data.
  * Only data up to the end of each student's `asOf` counts; deleted rows never do.
  */
 export async function loadAnalyticsInputs(
@@ -46,16 +46,148 @@ export async function loadAnalyticsInputs(
 ): Promise<Map<string, AnalyticsInput>> {
   const result = new Map<string, AnalyticsInput>()
   if (targets.length === 0) return result
-  // The target set travels as one JSON parameter (safe, and one plan for any number of students).
-  const targetJson = JSON.stringify(
-    targets.map((t) => ({ student_id: t.studentId, as_of: t.asOf, tz: t.timezone })),
-  )
-  const withTargets = (body: SQL) => sql`with s as (
-      select student_id, as_of, tz,
-        ((as_of + 1)::timestamp at time zone tz) as cutoff,
-        ((as_of - ${WINDOW_BACK})::timestamp at time zone tz) as window_start
-      from json_to_recordset(${targetJson}::json) as x(student_id uuid, as_of date, tz text))
-    ${body}`
+  const [all] = await queryRows<AnalyticsRows>(db, analyticsStatement(targets).statement)
+  if (!all) throw new Error('the analytics statement returned no row')
+  const byStudent = <T extends { student_id: string }>(list: T[]) => {
+    const map = new Map<string, T[]>()
+    for (const row of list) {
+      const bucket = map.get(row.student_id)
+      if (bucket) bucket.push(row)
+      else map.set(row.student_id, [row])
+    }
+    return map
+  }
+  const usageBy = byStudent(all.usage)
+  const dailyBy = byStudent(all.daily)
+  const systemsBy = byStudent(all.systems)
+  const subjectsBy = byStudent(all.subjects)
+  const topicsBy = byStudent(all.topics)
+  const assessmentsBy = byStudent(all.assessments)
+  const activitiesBy = byStudent(all.activities)
+  const asOfBy = new Map(targets.map((t) => [t.studentId, t.asOf]))
+
+  for (const p of all.profiles) {
+    const u = usageBy.get(p.student_id) ?? []
+    const acts = activitiesBy.get(p.student_id) ?? []
+    const lastRow = acts.find((a) => a.date === null)
+    const lastBlockOn = u.reduce<string | null>(
+      (m, x) => (m === null || x.last_used_on > m ? x.last_used_on : m),
+      null,
+    )
+    const lastActivityOn = lastRow?.last_on ?? null
+    result.set(p.student_id, {
+      today: asOfBy.get(p.student_id) ?? '',
+      profile: {
+        prepStartDate: p.prep_start_date,
+        examDate: p.exam_date,
+        erasSubmissionDate: p.eras_submission_date,
+        targetScore: p.target_score,
+        studyMode: p.study_mode ?? 'dedicated',
+        studyDaysPerWeek: p.study_days_per_week ?? 6,
+        examScore: p.exam_score,
+      },
+      qbankTotals: qbankTotals(
+        p.qbanks ?? [],
+        u.map((x) => x.source),
+      ),
+      qbankUsage: u.map((x) => ({
+        source: x.source,
+        firstUsedOn: x.first_used_on,
+        newQuestions: x.new_questions,
+        firstPassQuestions: x.first_pass_questions,
+        firstPassCorrect: x.first_pass_correct,
+        reviewQuestions: x.review_questions,
+      })),
+      daily: (dailyBy.get(p.student_id) ?? []).map((d) => ({
+        date: d.date,
+        source: d.source,
+        questions: d.questions,
+        correct: d.correct,
+        newQuestions: d.new_questions,
+        timedRandomQuestions: d.timed_random,
+        reviewMinutes: d.review_minutes,
+        questionsWithReviewMinutes: d.questions_with_review,
+        mistakesKnowledge: d.knowledge,
+        mistakesMisread: d.misread,
+        mistakesTiming: d.timing,
+      })),
+      systems: (systemsBy.get(p.student_id) ?? []).map(
+        ({ key, attempted, correct, attempted28, correct28 }) => ({
+          system: key,
+          attempted,
+          correct,
+          attempted28,
+          correct28,
+        }),
+      ),
+      subjects: (subjectsBy.get(p.student_id) ?? []).map(
+        ({ key, attempted, correct, attempted28, correct28 }) => ({
+          subject: key,
+          attempted,
+          correct,
+          attempted28,
+          correct28,
+        }),
+      ),
+      overall: u.reduce(
+        (acc, x) => ({ attempted: acc.attempted + x.attempted, correct: acc.correct + x.correct }),
+        {
+          attempted: 0,
+          correct: 0,
+        },
+      ),
+      assessments: (assessmentsBy.get(p.student_id) ?? []).map((a) => ({
+        id: a.id,
+        form: a.form,
+        takenAt: a.taken_at,
+        takenOn: a.taken_on,
+        score: a.score,
+        percentCorrect: a.percent_correct === null ? null : Number(a.percent_correct),
+        systems: a.systems,
+      })),
+      activities: acts.flatMap((a) =>
+        a.date !== null && a.type !== null && a.minutes !== null
+          ? [{ date: a.date, type: a.type, minutes: a.minutes }]
+          : [],
+      ),
+      lastSimulationDayOn: lastRow?.last_simulation_on ?? null,
+      lastLoggedOn:
+        lastBlockOn && lastActivityOn
+          ? lastBlockOn > lastActivityOn
+            ? lastBlockOn
+            : lastActivityOn
+          : (lastBlockOn ?? lastActivityOn),
+      topics: (topicsBy.get(p.student_id) ?? []).map(({ topic, attempted, correct }) => ({
+        topic,
+        attempted,
+        correct,
+      })),
+      reference: REFERENCE,
+    })
+  }
+  return result
+}
+
+/** The rows of each part of the analytics statement, as they come back (JSON arrays). */
+type AnalyticsParts = ReturnType<typeof analyticsStatement>['parts']
+export type AnalyticsRows = { [K in keyof AnalyticsParts]: AnalyticsParts[K]['rows'] }
+
+/**
+ * The one statement behind loadAnalyticsInputs (for at least one target): one row whose columns
+ * are the eight parts. Exported for the benchmark's bare server, which runs exactly this SQL.
+ */
+export function analyticsStatement(targets: readonly AnalyticsTarget[]) {
+  // One student: its values inline, so the planner knows it reads one student. A batch travels as
+  // one JSON parameter (safe, and one plan for any number of students).
+  const [single] = targets
+  const targetRows =
+    targets.length === 1 && single
+      ? sql`select * from (values (${single.studentId}::uuid, ${single.asOf}::date, ${single.timezone}::text)) as x(student_id, as_of, tz)`
+      : sql`select * from json_to_recordset(${JSON.stringify(
+          targets.map((t) => ({ student_id: t.studentId, as_of: t.asOf, tz: t.timezone })),
+        )}::json) as x(student_id uuid, as_of date, tz text)`
+  /** A part of the statement, with the type of its rows. */
+  const part = <T>(query: SQL) => ({ query, rows: [] as T[] })
   const localDay = sql`(b.taken_at at time zone s.tz)::date`
   // A student's live blocks from a given instant on, as an index range scan of blocks_student_taken_idx
   // per student. The lateral subquery with offset 0 keeps that plan: as a join, the planner (which
@@ -63,50 +195,40 @@ export async function loadAnalyticsInputs(
   const liveBlocksFrom = (from: SQL) =>
     sql`cross join lateral (select * from blocks b where b.student_id = s.student_id and b.deleted_at is null and b.taken_at >= ${from} offset 0) as b`
 
-  return db.transaction(
-    async (tx) => {
-      // The planner cannot estimate json_to_recordset's size (it guesses 100 students), so for this
-      // transaction only: more work_mem, so a batch (dashboard, check-in page) never sorts on disk
-      // at the default 4 MB; and no JIT, whose compile time (~40 ms here) the inflated cost estimates
-      // would otherwise trigger for queries that run in a few milliseconds. Set for every load, so
-      // the statement count stays the same whatever the batch size.
-      await tx.execute(sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`)
-      const profiles = await rows<{
-        student_id: string
-        prep_start_date: string | null
-        exam_date: string | null
-        eras_submission_date: string | null
-        target_score: number | null
-        exam_score: number | null
-        study_mode: StudyMode | null
-        study_days_per_week: number | null
-        qbanks: { source: string; totalQuestions: number }[] | null
-      }>(
-        tx,
-        withTargets(sql`select s.student_id, p.prep_start_date::text, p.exam_date::text, p.eras_submission_date::text,
+  const profiles = part<{
+    student_id: string
+    prep_start_date: string | null
+    exam_date: string | null
+    eras_submission_date: string | null
+    target_score: number | null
+    exam_score: number | null
+    study_mode: StudyMode | null
+    study_days_per_week: number | null
+    qbanks: { source: string; totalQuestions: number }[] | null
+  }>(
+    sql`select s.student_id, p.prep_start_date::text, p.exam_date::text, p.eras_submission_date::text,
             p.target_score, p.exam_score, p.study_mode, p.study_days_per_week,
             (select json_agg(json_build_object('source', q.source, 'totalQuestions', q.total_questions) order by q.source)
                from student_qbanks q where q.student_id = s.student_id) as qbanks
           from s join users u on u.id = s.student_id and u.role = 'student'
-          left join student_profiles p on p.student_id = s.student_id`),
-      )
+          left join student_profiles p on p.student_id = s.student_id`,
+  )
 
-      const usage = await rows<{
-        student_id: string
-        source: string
-        first_used_on: string
-        last_used_on: string
-        new_questions: number
-        first_pass_questions: number
-        first_pass_correct: number
-        review_questions: number
-        attempted: number
-        correct: number
-      }>(
-        tx,
-        // All-time sums from the running totals, less what was logged after the cutoff; first and
-        // last day of each source from two probes of blocks_student_source_taken_idx.
-        withTargets(sql`, total as (
+  const usage = part<{
+    student_id: string
+    source: string
+    first_used_on: string
+    last_used_on: string
+    new_questions: number
+    first_pass_questions: number
+    first_pass_correct: number
+    review_questions: number
+    attempted: number
+    correct: number
+  }>(
+    // All-time sums from the running totals, less what was logged after the cutoff; first and
+    // last day of each source from two probes of blocks_student_source_taken_idx.
+    sql`with total as (
               select s.student_id, t.source, sum(t.blocks) as blocks, sum(t.questions) as questions,
                 sum(t.correct) as correct, sum(t.new_questions) as new_questions,
                 sum(t.first_pass_questions) as first_pass_questions, sum(t.first_pass_correct) as first_pass_correct,
@@ -136,25 +258,24 @@ export async function loadAnalyticsInputs(
             from total join s on s.student_id = total.student_id
             left join after on after.student_id = total.student_id and after.source = total.source
             where total.blocks - coalesce(after.blocks, 0) > 0
-            order by 1, 2`),
-      )
+            order by 1, 2`,
+  )
 
-      const daily = await rows<{
-        student_id: string
-        date: string
-        source: string
-        questions: number
-        correct: number
-        new_questions: number
-        timed_random: number
-        review_minutes: number | null
-        questions_with_review: number
-        knowledge: number
-        misread: number
-        timing: number
-      }>(
-        tx,
-        withTargets(sql`select s.student_id, ${localDay}::text as date, b.source,
+  const daily = part<{
+    student_id: string
+    date: string
+    source: string
+    questions: number
+    correct: number
+    new_questions: number
+    timed_random: number
+    review_minutes: number | null
+    questions_with_review: number
+    knowledge: number
+    misread: number
+    timing: number
+  }>(
+    sql`select s.student_id, ${localDay}::text as date, b.source,
               sum(b.question_count)::int as questions, sum(b.correct_count)::int as correct,
               sum(b.new_question_count)::int as new_questions,
               coalesce(sum(b.question_count) filter (where b.timed and b.selection = 'random'), 0)::int as timed_random,
@@ -165,27 +286,26 @@ export async function loadAnalyticsInputs(
               coalesce(sum(b.mistakes_timing), 0)::int as timing
             from s ${liveBlocksFrom(sql`s.window_start`)}
             where b.taken_at < s.cutoff
-            group by 1, 2, 3 order by 1, 2, 3`),
-      )
+            group by 1, 2, 3 order by 1, 2, 3`,
+  )
 
-      // All-time sums come from the running totals (22 rows a student, not one per block and system),
-      // less what was logged after the cutoff; the 28-day sums from the breakdown rows of the window.
-      // Both from the same snapshot, so they agree with the rows exactly (test/integration/running-totals.test.ts).
-      const breakdown = (
-        table: 'block_systems' | 'block_subjects',
-        totals: 'student_system_totals' | 'student_subject_totals',
-        column: 'system' | 'subject',
-      ) =>
-        rows<{
-          student_id: string
-          key: string
-          attempted: number
-          correct: number
-          attempted28: number
-          correct28: number
-        }>(
-          tx,
-          withTargets(sql`, total as (
+  // All-time sums come from the running totals (22 rows a student, not one per block and system),
+  // less what was logged after the cutoff; the 28-day sums from the breakdown rows of the window.
+  // Both from the same snapshot, so they agree with the rows exactly (test/integration/running-totals.test.ts).
+  const breakdown = (
+    table: 'block_systems' | 'block_subjects',
+    totals: 'student_system_totals' | 'student_subject_totals',
+    column: 'system' | 'subject',
+  ) =>
+    part<{
+      student_id: string
+      key: string
+      attempted: number
+      correct: number
+      attempted28: number
+      correct28: number
+    }>(
+      sql`with total as (
                 select s.student_id, t.${sql.raw(column)} as key, sum(t.attempted) as attempted, sum(t.correct) as correct
                 from s join ${sql.raw(totals)} t on t.student_id = s.student_id
                 group by 1, 2),
@@ -206,14 +326,13 @@ export async function loadAnalyticsInputs(
                 coalesce(recent.correct28, 0)::int as correct28
               from total left join recent on recent.student_id = total.student_id and recent.key = total.key) as sums
             where attempted > 0
-            order by 1, 2`),
-        )
-      const systems = await breakdown('block_systems', 'student_system_totals', 'system')
-      const subjects = await breakdown('block_subjects', 'student_subject_totals', 'subject')
+            order by 1, 2`,
+    )
+  const systems = breakdown('block_systems', 'student_system_totals', 'system')
+  const subjects = breakdown('block_subjects', 'student_subject_totals', 'subject')
 
-      const topics = await rows<{ student_id: string; topic: string; attempted: number; correct: number }>(
-        tx,
-        withTargets(sql`, total as (
+  const topics = part<{ student_id: string; topic: string; attempted: number; correct: number }>(
+    sql`with total as (
               select s.student_id, t.topic, sum(t.attempted) as attempted, sum(t.correct) as correct
               from s join student_topic_totals t on t.student_id = s.student_id
               group by 1, 2),
@@ -228,41 +347,39 @@ export async function loadAnalyticsInputs(
                 (total.correct - coalesce(after.correct, 0))::int as correct
               from total left join after on after.student_id = total.student_id and after.topic = total.topic) as sums
             where attempted > 0
-            order by 1, 2`),
-      )
+            order by 1, 2`,
+  )
 
-      const assessments = await rows<{
-        student_id: string
-        id: string
-        form: string
-        taken_at: string
-        taken_on: string
-        score: number | null
-        percent_correct: string | number | null
-        systems: { system: string; percentCorrect: number }[] | null
-      }>(
-        tx,
-        withTargets(sql`select s.student_id, a.id, a.form,
+  const assessments = part<{
+    student_id: string
+    id: string
+    form: string
+    taken_at: string
+    taken_on: string
+    score: number | null
+    percent_correct: string | number | null
+    systems: { system: string; percentCorrect: number }[] | null
+  }>(
+    sql`select s.student_id, a.id, a.form,
               to_char(a.taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as taken_at,
               (a.taken_at at time zone s.tz)::date::text as taken_on,
               a.score, a.percent_correct,
               (select json_agg(json_build_object('system', e->>'system', 'percentCorrect', (e->>'percentCorrect')::float8))
                  from jsonb_array_elements(a.systems) e) as systems
             from s join assessments a on a.student_id = s.student_id and a.deleted_at is null and a.taken_at < s.cutoff
-            order by s.student_id, a.taken_at, a.id`),
-      )
+            order by s.student_id, a.taken_at, a.id`,
+  )
 
-      const activities = await rows<{
-        student_id: string
-        date: string | null
-        type: ActivityType | null
-        minutes: number | null
-        last_on: string | null
-        last_simulation_on: string | null
-      }>(
-        tx,
-        // Recent per-day minutes, plus (in the rows with null date) the all-time last dates.
-        withTargets(sql`select s.student_id, a.date::text as date, a.type, sum(a.minutes)::int as minutes,
+  const activities = part<{
+    student_id: string
+    date: string | null
+    type: ActivityType | null
+    minutes: number | null
+    last_on: string | null
+    last_simulation_on: string | null
+  }>(
+    // Recent per-day minutes, plus (in the rows with null date) the all-time last dates.
+    sql`select s.student_id, a.date::text as date, a.type, sum(a.minutes)::int as minutes,
               null::text as last_on, null::text as last_simulation_on
             from s join activities a on a.student_id = s.student_id and a.deleted_at is null
               and a.date between s.as_of - ${WINDOW_BACK} and s.as_of
@@ -272,130 +389,29 @@ export async function loadAnalyticsInputs(
               (max(a.date) filter (where a.type = 'simulation_day'))::text
             from s join activities a on a.student_id = s.student_id and a.deleted_at is null and a.date <= s.as_of
             group by 1
-          order by 1, 2, 3`),
-      )
-
-      const byStudent = <T extends { student_id: string }>(list: T[]) => {
-        const map = new Map<string, T[]>()
-        for (const row of list) {
-          const bucket = map.get(row.student_id)
-          if (bucket) bucket.push(row)
-          else map.set(row.student_id, [row])
-        }
-        return map
-      }
-      const usageBy = byStudent(usage)
-      const dailyBy = byStudent(daily)
-      const systemsBy = byStudent(systems)
-      const subjectsBy = byStudent(subjects)
-      const topicsBy = byStudent(topics)
-      const assessmentsBy = byStudent(assessments)
-      const activitiesBy = byStudent(activities)
-      const asOfBy = new Map(targets.map((t) => [t.studentId, t.asOf]))
-
-      for (const p of profiles) {
-        const u = usageBy.get(p.student_id) ?? []
-        const acts = activitiesBy.get(p.student_id) ?? []
-        const lastRow = acts.find((a) => a.date === null)
-        const lastBlockOn = u.reduce<string | null>(
-          (m, x) => (m === null || x.last_used_on > m ? x.last_used_on : m),
-          null,
-        )
-        const lastActivityOn = lastRow?.last_on ?? null
-        result.set(p.student_id, {
-          today: asOfBy.get(p.student_id) ?? '',
-          profile: {
-            prepStartDate: p.prep_start_date,
-            examDate: p.exam_date,
-            erasSubmissionDate: p.eras_submission_date,
-            targetScore: p.target_score,
-            studyMode: p.study_mode ?? 'dedicated',
-            studyDaysPerWeek: p.study_days_per_week ?? 6,
-            examScore: p.exam_score,
-          },
-          qbankTotals: qbankTotals(
-            p.qbanks ?? [],
-            u.map((x) => x.source),
-          ),
-          qbankUsage: u.map((x) => ({
-            source: x.source,
-            firstUsedOn: x.first_used_on,
-            newQuestions: x.new_questions,
-            firstPassQuestions: x.first_pass_questions,
-            firstPassCorrect: x.first_pass_correct,
-            reviewQuestions: x.review_questions,
-          })),
-          daily: (dailyBy.get(p.student_id) ?? []).map((d) => ({
-            date: d.date,
-            source: d.source,
-            questions: d.questions,
-            correct: d.correct,
-            newQuestions: d.new_questions,
-            timedRandomQuestions: d.timed_random,
-            reviewMinutes: d.review_minutes,
-            questionsWithReviewMinutes: d.questions_with_review,
-            mistakesKnowledge: d.knowledge,
-            mistakesMisread: d.misread,
-            mistakesTiming: d.timing,
-          })),
-          systems: (systemsBy.get(p.student_id) ?? []).map(
-            ({ key, attempted, correct, attempted28, correct28 }) => ({
-              system: key,
-              attempted,
-              correct,
-              attempted28,
-              correct28,
-            }),
-          ),
-          subjects: (subjectsBy.get(p.student_id) ?? []).map(
-            ({ key, attempted, correct, attempted28, correct28 }) => ({
-              subject: key,
-              attempted,
-              correct,
-              attempted28,
-              correct28,
-            }),
-          ),
-          overall: u.reduce(
-            (acc, x) => ({ attempted: acc.attempted + x.attempted, correct: acc.correct + x.correct }),
-            {
-              attempted: 0,
-              correct: 0,
-            },
-          ),
-          assessments: (assessmentsBy.get(p.student_id) ?? []).map((a) => ({
-            id: a.id,
-            form: a.form,
-            takenAt: a.taken_at,
-            takenOn: a.taken_on,
-            score: a.score,
-            percentCorrect: a.percent_correct === null ? null : Number(a.percent_correct),
-            systems: a.systems,
-          })),
-          activities: acts.flatMap((a) =>
-            a.date !== null && a.type !== null && a.minutes !== null
-              ? [{ date: a.date, type: a.type, minutes: a.minutes }]
-              : [],
-          ),
-          lastSimulationDayOn: lastRow?.last_simulation_on ?? null,
-          lastLoggedOn:
-            lastBlockOn && lastActivityOn
-              ? lastBlockOn > lastActivityOn
-                ? lastBlockOn
-                : lastActivityOn
-              : (lastBlockOn ?? lastActivityOn),
-          topics: (topicsBy.get(p.student_id) ?? []).map(({ topic, attempted, correct }) => ({
-            topic,
-            attempted,
-            correct,
-          })),
-          reference: REFERENCE,
-        })
-      }
-      return result
-    },
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+          order by 1, 2, 3`,
   )
+
+  // One statement: one snapshot for every part (no transaction needed), one round trip. Each part
+  // comes back as a JSON array, in a fixed order.
+  const statement = sql`with s as (
+      select student_id, as_of, tz,
+        ((as_of + 1)::timestamp at time zone tz) as cutoff,
+        ((as_of - ${WINDOW_BACK})::timestamp at time zone tz) as window_start
+      from (${targetRows}) as targets)
+    select
+      (select coalesce(json_agg(t order by t.student_id), '[]') from (${profiles.query}) t) as profiles,
+      (select coalesce(json_agg(t order by t.student_id, t.source), '[]') from (${usage.query}) t) as usage,
+      (select coalesce(json_agg(t order by t.student_id, t.date, t.source), '[]') from (${daily.query}) t) as daily,
+      (select coalesce(json_agg(t order by t.student_id, t.key), '[]') from (${systems.query}) t) as systems,
+      (select coalesce(json_agg(t order by t.student_id, t.key), '[]') from (${subjects.query}) t) as subjects,
+      (select coalesce(json_agg(t order by t.student_id, t.topic), '[]') from (${topics.query}) t) as topics,
+      (select coalesce(json_agg(t order by t.student_id, t.taken_at, t.id), '[]') from (${assessments.query}) t) as assessments,
+      (select coalesce(json_agg(t order by t.student_id, t.date, t.type), '[]') from (${activities.query}) t) as activities`
+  return {
+    statement,
+    parts: { profiles, usage, daily, systems, subjects, topics, assessments, activities },
+  }
 }
 
 /** One student's input; undefined when the id is not a student. */
@@ -418,5 +434,3 @@ function qbankTotals(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([source, totalQuestions]) => ({ source, totalQuestions }))
 }
-
-const rows = <T>(tx: Tx, query: SQL) => queryRows<T>(tx, query)
