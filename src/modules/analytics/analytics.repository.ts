@@ -186,6 +186,12 @@ export function analyticsStatement(targets: readonly AnalyticsTarget[]) {
       : sql`select * from json_to_recordset(${JSON.stringify(
           targets.map((t) => ({ student_id: t.studentId, as_of: t.asOf, tz: t.timezone })),
         )}::json) as x(student_id uuid, as_of date, tz text)`
+  // The breakdown rows of those blocks. For one student, one primary-key probe per block (a join
+  // would let the planner scan the whole table); for a batch, a plain join, which it may hash.
+  const breakdownRowsOf = (table: 'block_systems' | 'block_subjects', column: 'system' | 'subject') =>
+    targets.length === 1
+      ? sql`cross join lateral (select x.${sql.raw(column)}, x.total, x.correct from ${sql.raw(table)} x where x.block_id = b.id offset 0) as x`
+      : sql`join ${sql.raw(table)} x on x.block_id = b.id`
   /** A part of the statement, with the type of its rows. */
   const part = <T>(query: SQL) => ({ query, rows: [] as T[] })
   const localDay = sql`(b.taken_at at time zone s.tz)::date`
@@ -316,7 +322,7 @@ export function analyticsStatement(targets: readonly AnalyticsTarget[]) {
                   coalesce(sum(x.total) filter (where b.taken_at >= s.cutoff), 0) as attempted_after,
                   coalesce(sum(x.correct) filter (where b.taken_at >= s.cutoff), 0) as correct_after
                 from s ${liveBlocksFrom(sql`s.window_start`)}
-                cross join lateral (select x.${sql.raw(column)}, x.total, x.correct from ${sql.raw(table)} x where x.block_id = b.id offset 0) as x
+                ${breakdownRowsOf(table, column)}
                 group by 1, 2)
             select student_id, key, attempted, correct, attempted28, correct28 from (
               select total.student_id, total.key,
