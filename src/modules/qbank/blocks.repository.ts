@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm'
-import type { Db, Tx } from '../../db/client.js'
+import { type Db, queryRows, type Tx } from '../../db/client.js'
 import { decodeCursor, encodeCursor, type ListQuery } from '../sync/pagination.js'
 import type { Block } from './blocks.schemas.js'
 import { blocks, blockSubjects, blockSystems } from './blocks.table.js'
@@ -218,6 +218,72 @@ export async function upsertBlock(
     await replaceBreakdowns(tx, studentId, result.blockId, b)
   }
   return result
+}
+
+/** ISO 8601 in UTC with milliseconds, as Date.prototype.toISOString writes it. */
+const isoUtc = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+/** An Idempotency-Key to complete in the same statement as the write, with the response to store. */
+export interface Completion {
+  userId: string
+  key: string
+  status: number
+  /** The response body but for id, createdAt and updatedAt, which the statement fills in. */
+  body: Block
+}
+
+/**
+ * A new block in one statement (so in one round trip and one commit): the block, its breakdown
+ * rows, its block.created event and, with an Idempotency-Key, the stored response, all or nothing.
+ * The database's triggers and constraints run as for any write. Undefined, having written nothing,
+ * when (source, externalId) already names a block of the student: the caller then takes the
+ * upsert path (upsertBlock in a transaction).
+ */
+export async function insertNewBlock(
+  db: Db,
+  studentId: string,
+  b: NormalizedBlock,
+  completion: Completion | null,
+): Promise<WriteResult | undefined> {
+  const v = values(b)
+  const rows = (list: readonly object[]) => sql`${JSON.stringify(list)}::json`
+  const [row] = await queryRows<{ id: string; created_at: string; updated_at: string }>(
+    db,
+    sql`with b as (
+        insert into blocks (student_id, source, external_id, taken_at, question_count, correct_count,
+          new_question_count, pass, timed, selection, duration_minutes, review_minutes, mistakes_knowledge,
+          mistakes_misread, mistakes_timing, topics, note)
+        values (${studentId}, ${b.source}, ${b.externalId}, ${b.takenAt}::timestamptz, ${v.questionCount},
+          ${v.correctCount}, ${v.newQuestionCount}, ${v.pass}, ${v.timed}, ${v.selection}, ${v.durationMinutes},
+          ${v.reviewMinutes}, ${v.mistakesKnowledge}, ${v.mistakesMisread}, ${v.mistakesTiming},
+          array(select jsonb_array_elements_text(${JSON.stringify(v.topics)}::jsonb)), ${v.note})
+        on conflict (student_id, source, external_id) where external_id is not null do nothing
+        returning id, created_at, updated_at),
+      systems as (
+        insert into block_systems (block_id, student_id, system, total, correct)
+        select b.id, ${studentId}, x.system, x.total, x.correct
+        from b, json_to_recordset(${rows(b.systems)}) as x(system text, total integer, correct integer)),
+      subjects as (
+        insert into block_subjects (block_id, student_id, subject, total, correct)
+        select b.id, ${studentId}, x.subject, x.total, x.correct
+        from b, json_to_recordset(${rows(b.subjects)}) as x(subject text, total integer, correct integer)),
+      event as (
+        insert into outbox_events (type, student_id, resource_id, payload)
+        select 'block.created', ${studentId}, b.id, jsonb_build_object('studentId', ${studentId}::uuid,
+          'blockId', b.id, 'source', ${b.source}::text, 'externalId', ${b.externalId}::text)
+        from b),
+      completed as (
+        update idempotency_keys set response_status = ${completion?.status ?? null},
+          response_body = ${JSON.stringify(completion?.body ?? null)}::jsonb
+            || jsonb_build_object('id', b.id, 'createdAt', ${isoUtc(sql`b.created_at`)}, 'updatedAt', ${isoUtc(sql`b.updated_at`)}),
+          completed_at = now()
+        from b
+        where ${completion !== null} and user_id = ${completion?.userId ?? null} and key = ${completion?.key ?? null})
+    select id, ${isoUtc(sql`created_at`)} as created_at, ${isoUtc(sql`updated_at`)} as updated_at from b`,
+  )
+  return row
+    ? { blockId: row.id, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) }
+    : undefined
 }
 
 export async function updateBlock(

@@ -16,7 +16,14 @@ import {
   CreateBlockBody,
   PatchBlockBody,
 } from './blocks.schemas.js'
-import { BATCH_MAX, changeBlock, deleteBlock, logBlock, logBlockBatch } from './blocks.service.js'
+import {
+  BATCH_MAX,
+  changeBlock,
+  deleteBlock,
+  logBlock,
+  logBlockBatch,
+  logNewBlock,
+} from './blocks.service.js'
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
@@ -61,8 +68,11 @@ export const blocksRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db 
     async (req, reply) =>
       sendStored(
         reply,
-        await runIdempotent(db, idempotencyContext(req), (tx) =>
-          logBlock(tx, req.studentId, req.body, new Date()),
+        await runIdempotent(
+          db,
+          idempotencyContext(req),
+          (tx) => logBlock(tx, req.studentId, req.body, new Date()),
+          logNewBlock(req.studentId, req.body, new Date()),
         ),
       ),
   )

@@ -2,10 +2,11 @@ import type { Tx } from '../../db/client.js'
 import { MAX } from '../../http/common.schemas.js'
 import { notFound, type Problem, toProblem, unprocessable } from '../../http/errors.js'
 import { recordEvent } from '../sync/outbox.js'
-import type { StoredResponse } from '../sync/idempotency.js'
+import type { OneStatementWrite, StoredResponse } from '../sync/idempotency.js'
 import {
   findBlockForUpdate,
   findBlocks,
+  insertNewBlock,
   softDeleteBlock,
   updateBlock,
   upsertBlock,
@@ -47,6 +48,26 @@ async function writeBlock(tx: Tx, studentId: string, block: NormalizedBlock) {
     payload: eventPayload(studentId, result.blockId, block),
   })
   return result
+}
+
+/** Stands in for what the one-statement write fills in itself (id, createdAt, updatedAt). */
+const FILLED_BY_THE_STATEMENT = { blockId: '', createdAt: new Date(0), updatedAt: new Date(0) }
+
+/**
+ * POST /blocks, the hot path: a new block in one statement (see insertNewBlock). Undefined when
+ * (source, externalId) names an existing block: logBlock then updates it.
+ */
+export function logNewBlock(studentId: string, body: CreateBlockBody, now: Date): OneStatementWrite {
+  return async (db, key) => {
+    const block = normalizedOrThrow(body, now)
+    const completion = key && {
+      ...key,
+      status: 201,
+      body: writtenBlock(studentId, block, FILLED_BY_THE_STATEMENT),
+    }
+    const result = await insertNewBlock(db, studentId, block, completion)
+    return result && { status: 201, body: writtenBlock(studentId, block, result) }
+  }
 }
 
 /** POST /blocks: 201 for a new block, 200 when (source, externalId) named an existing one. */

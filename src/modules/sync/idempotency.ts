@@ -50,21 +50,39 @@ export function idempotencyContext(req: FastifyRequest): IdempotencyContext {
   return { userId: callerOf(req).userId, key, fingerprint }
 }
 
+/** The key a one-statement write completes itself, in the same statement as the write. */
+export interface KeyToComplete {
+  userId: string
+  key: string
+}
+
+/**
+ * A write done in a single statement (one round trip, one commit), storing the response under the
+ * key it is given in that same statement. Undefined, having written nothing, when it does not apply
+ * to this request: runIdempotent then runs the general `work` in a transaction.
+ */
+export type OneStatementWrite = (db: Db, key: KeyToComplete | null) => Promise<StoredResponse | undefined>
+
 /**
  * Runs a write at most once per (caller, Idempotency-Key):
  * 1. claim the key in its own short transaction (a new key, or one whose claim went stale);
  * 2. do the write and store its response in one transaction, so the stored response exists
  *    exactly when the write does;
  * 3. on failure release the claim, so a corrected retry may use the same key.
- * Without a key it simply runs the write in a transaction.
+ * Without a key it simply runs the write in a transaction. Given a OneStatementWrite, it tries that
+ * first (step 2 in one statement), and falls back to `work` when it does not apply.
  */
 export async function runIdempotent(
   db: Db,
   ctx: IdempotencyContext,
   work: (tx: Tx) => Promise<StoredResponse>,
+  oneStatement?: OneStatementWrite,
 ): Promise<StoredResponse & { replayed: boolean }> {
   const { key } = ctx
-  if (key === undefined) return { ...(await db.transaction(work)), replayed: false }
+  if (key === undefined) {
+    const fast = oneStatement ? await oneStatement(db, null) : undefined
+    return { ...(fast ?? (await db.transaction(work))), replayed: false }
+  }
 
   const claimed = await db
     .insert(idempotencyKeys)
@@ -108,6 +126,8 @@ export async function runIdempotent(
   }
 
   try {
+    const fast = oneStatement ? await oneStatement(db, { userId: ctx.userId, key }) : undefined
+    if (fast) return { ...fast, replayed: false }
     const response = await db.transaction(async (tx) => {
       const result = await work(tx)
       await tx
