@@ -132,11 +132,15 @@ async function main() {
     async (req) => {
       const tz = req.query.tz ?? 'UTC'
       const asOf = req.query.asOf ?? todayIn(tz)
-      // Exactly the SQL the service runs (one statement, eight aggregate parts), sent as is.
+      // Exactly the SQL the service runs (one statement, eight aggregate parts), prepared as it is.
       const { sql: text, params } = dialect.sqlToQuery(
-        analyticsStatement([{ studentId: req.params.studentId, timezone: tz, asOf }]).statement,
+        analyticsStatement([{ studentId: req.params.studentId, timezone: tz, asOf }], 'one').statement,
       )
-      const { rows } = await pool.query<Record<string, unknown[]>>(text, params)
+      const { rows } = await pool.query<Record<string, unknown[]>>({
+        name: 'analytics_one_student',
+        text,
+        values: params,
+      })
       return rows[0] ?? {}
     },
   )

@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import * as schema from './schema.js'
 
@@ -109,6 +109,21 @@ export async function openDatabase(config: {
 export async function queryRows<T>(db: Db | Tx, query: SQL): Promise<T[]> {
   const execute = db.execute.bind(db) as (q: SQL) => Promise<{ rows: T[] }>
   return (await execute(query)).rows
+}
+
+const dialect = new PgDialect({ casing: 'snake_case' })
+
+/**
+ * queryRows as a named prepared statement on PostgreSQL: parsed and planned once per connection,
+ * then run from its cached plan. Only for a statement whose text never changes (its values are
+ * parameters) and whose planning is a real share of its time. On PGlite, a plain query. It goes
+ * to the driver directly, so drizzle's query logger does not see it.
+ */
+export async function queryRowsPrepared<T>(db: Db, name: string, query: SQL): Promise<T[]> {
+  const client = (db as unknown as { $client?: unknown }).$client
+  if (!(client instanceof pg.Pool)) return queryRows<T>(db, query)
+  const { sql: text, params } = dialect.sqlToQuery(query)
+  return (await client.query<T & pg.QueryResultRow>({ name, text, values: params })).rows
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { queryRows } from '../../src/db/client.js'
-import { loadAnalyticsInputs } from '../../src/modules/analytics/analytics.repository.js'
+import { loadAnalyticsInput, loadAnalyticsInputs } from '../../src/modules/analytics/analytics.repository.js'
 import { useTestApp } from '../helpers/app.js'
 import { createStudent, type TestUser } from '../helpers/factories.js'
 
@@ -208,14 +208,17 @@ describe('running breakdown totals', () => {
           tz: ZONES[i % ZONES.length] ?? 'UTC',
         }))
         for (const { asOf, tz } of targets) {
-          const input = (
-            await loadAnalyticsInputs(t.database.db, [{ studentId: student.id, timezone: tz, asOf }])
-          ).get(student.id)
-          expect(input).toBeDefined()
+          // Both forms of the statement: the batch one (dashboard, check-ins) and the prepared
+          // one-student one (GET /analytics).
+          const target = { studentId: student.id, timezone: tz, asOf }
+          const batch = (await loadAnalyticsInputs(t.database.db, [target])).get(student.id)
+          const one = await loadAnalyticsInput(t.database.db, target)
+          expect(batch).toBeDefined()
+          expect(one).toEqual(batch)
           const systems = await oracle(student.id, 'system', asOf, tz)
           const subjects = await oracle(student.id, 'subject', asOf, tz)
-          expect(input?.systems).toEqual(systems.map(({ key, ...sums }) => ({ system: key, ...sums })))
-          expect(input?.subjects).toEqual(subjects.map(({ key, ...sums }) => ({ subject: key, ...sums })))
+          expect(batch?.systems).toEqual(systems.map(({ key, ...sums }) => ({ system: key, ...sums })))
+          expect(batch?.subjects).toEqual(subjects.map(({ key, ...sums }) => ({ subject: key, ...sums })))
         }
       }),
       { seed: 20261128, numRuns: 40 },
