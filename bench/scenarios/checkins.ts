@@ -14,7 +14,7 @@ const MiB = 2 ** 20
  * last complete week, as the hourly job runs it) in its own Node process on a scratch database that
  * holds only these students, each with a short realistic history (seedRealisticMentees' stories
  * cut to the last 15–21 days). Per page of 500: one analytics load as of each student's Sunday and
- * one as of the Sunday before (eight aggregate queries each), the summaries, one insert of the
+ * one as of the Sunday before (one analytics statement each), the summaries, one insert of the
  * check-ins and their outbox events. Run at 2,000 students, then (check-ins cleared) at 10,000: the
  * peaks should not grow with the number of students.
  */

@@ -12,7 +12,7 @@ const PARALLEL = 4
 /**
  * An advisor's dashboard over 200 mentees with varied, plausible stories (seedRealisticMentees:
  * 2–11 weeks of data each, all granted to the advisor). Ours: token lookup, rate-limit counter, the
- * grants query, one batched loadAnalyticsInputs for the 200 (the same eight aggregate queries), the
+ * grants query, one batched loadAnalyticsInputs for the 200 (the analytics statement, batch form), the
  * engine 200 times, the risk score, sorting, one page of 200 rows. No bare equivalent: the work is
  * the engine's, not a query's.
  */
