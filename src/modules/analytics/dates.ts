@@ -4,8 +4,25 @@
 const DAY_MS = 86_400_000
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
+/**
+ * Day numbers of dates already parsed. The engine asks for the same few dozen dates again and again
+ * (every window test of every figure): parsing them was a third of its time on a dashboard of 200
+ * students. Bounded, so a long-lived process never grows it without limit.
+ */
+const known = new Map<string, number>()
+const KNOWN_MAX = 10_000
+
 /** Days since 1970-01-01 for a real calendar date; throws RangeError on anything else (2027-02-30). */
 export function dayNumber(date: string): number {
+  const cached = known.get(date)
+  if (cached !== undefined) return cached
+  const n = parseDayNumber(date)
+  if (known.size >= KNOWN_MAX) known.clear()
+  known.set(date, n)
+  return n
+}
+
+function parseDayNumber(date: string): number {
   const m = ISO_DATE.exec(date)
   if (!m) throw new RangeError(`not an ISO date: ${date}`)
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
