@@ -24,6 +24,7 @@ import { CreateAssessmentBody } from '../../src/modules/assessments/assessments.
 import { DEFAULT_SOURCE } from '../../src/modules/assessments/assessments.service.js'
 import { assessments } from '../../src/modules/assessments/assessments.table.js'
 import { normalizeAssessment } from '../../src/modules/assessments/assessments.validation.js'
+import { blockValues } from '../../src/modules/qbank/blocks.repository.js'
 import { CreateBlockBody } from '../../src/modules/qbank/blocks.schemas.js'
 import { blocks, blockSubjects, blockSystems } from '../../src/modules/qbank/blocks.table.js'
 import { normalizeBlock } from '../../src/modules/qbank/blocks.validation.js'
@@ -94,20 +95,7 @@ function rowsOf(student: BulkStudent, id: string, now: Date, into: ChunkRows): W
       studentId: id,
       source: b.source,
       externalId: b.externalId,
-      takenAt: new Date(b.takenAt),
-      questionCount: b.questionCount,
-      correctCount: b.correctCount,
-      newQuestionCount: b.newQuestionCount,
-      pass: b.pass,
-      timed: b.timed,
-      selection: b.selection,
-      durationMinutes: b.durationMinutes,
-      reviewMinutes: b.reviewMinutes,
-      mistakesKnowledge: b.mistakes?.knowledge ?? null,
-      mistakesMisread: b.mistakes?.misread ?? null,
-      mistakesTiming: b.mistakes?.timing ?? null,
-      topics: b.topics,
-      note: b.note,
+      ...blockValues(b),
     })
     for (const s of b.systems) into.systems.push({ blockId, studentId: id, ...s })
     for (const s of b.subjects) into.subjects.push({ blockId, studentId: id, ...s })

@@ -152,7 +152,8 @@ export interface WriteResult {
   updatedAt: Date
 }
 
-const values = (b: NormalizedBlock) => ({
+/** The columns of a block row that come from the normalized block (bulk loaders reuse it). */
+export const blockValues = (b: NormalizedBlock) => ({
   takenAt: new Date(b.takenAt),
   questionCount: b.questionCount,
   correctCount: b.correctCount,
@@ -187,7 +188,7 @@ export async function upsertBlock(
   studentId: string,
   b: NormalizedBlock,
 ): Promise<WriteResult & { created: boolean }> {
-  const row = { studentId, source: b.source, externalId: b.externalId, ...values(b) }
+  const row = { studentId, source: b.source, externalId: b.externalId, ...blockValues(b) }
   const [result] = b.externalId
     ? await tx
         .insert(blocks)
@@ -195,7 +196,7 @@ export async function upsertBlock(
         .onConflictDoUpdate({
           target: [blocks.studentId, blocks.source, blocks.externalId],
           targetWhere: sql`${blocks.externalId} is not null`,
-          set: { ...values(b), updatedAt: sql`now()`, deletedAt: null },
+          set: { ...blockValues(b), updatedAt: sql`now()`, deletedAt: null },
         })
         // xmax = 0 only for a freshly inserted row version.
         .returning({ ...written, created: sql<boolean>`(xmax = 0)` })
@@ -223,6 +224,9 @@ export async function upsertBlock(
 /** ISO 8601 in UTC with milliseconds, as Date.prototype.toISOString writes it. */
 const isoUtc = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
+/** The block.created event's payload but for blockId, which the statement fills in. */
+export type NewBlockEvent = Record<string, unknown>
+
 /** An Idempotency-Key to complete in the same statement as the write, with the response to store. */
 export interface Completion {
   userId: string
@@ -243,9 +247,10 @@ export async function insertNewBlock(
   db: Db,
   studentId: string,
   b: NormalizedBlock,
+  event: NewBlockEvent,
   completion: Completion | null,
 ): Promise<WriteResult | undefined> {
-  const v = values(b)
+  const v = blockValues(b)
   const rows = (list: readonly object[]) => sql`${JSON.stringify(list)}::json`
   const [row] = await queryRows<{ id: string; created_at: string; updated_at: string }>(
     db,
@@ -269,8 +274,7 @@ export async function insertNewBlock(
         from b, json_to_recordset(${rows(b.subjects)}) as x(subject text, total integer, correct integer)),
       event as (
         insert into outbox_events (type, student_id, resource_id, payload)
-        select 'block.created', ${studentId}, b.id, jsonb_build_object('studentId', ${studentId}::uuid,
-          'blockId', b.id, 'source', ${b.source}::text, 'externalId', ${b.externalId}::text)
+        select 'block.created', ${studentId}, b.id, ${JSON.stringify(event)}::jsonb || jsonb_build_object('blockId', b.id)
         from b),
       completed as (
         update idempotency_keys set response_status = ${completion?.status ?? null},
@@ -294,7 +298,7 @@ export async function updateBlock(
 ): Promise<WriteResult> {
   const [result] = await tx
     .update(blocks)
-    .set({ ...values(b), updatedAt: sql`now()` })
+    .set({ ...blockValues(b), updatedAt: sql`now()` })
     .where(and(eq(blocks.id, blockId), eq(blocks.studentId, studentId)))
     .returning(written)
   if (!result) throw new Error(`block ${blockId} vanished inside its own transaction`)
@@ -318,7 +322,7 @@ export function writtenBlock(studentId: string, b: NormalizedBlock, result: Writ
     studentId,
     source: b.source,
     externalId: b.externalId,
-    ...values(b),
+    ...blockValues(b),
     createdAt: result.createdAt,
     updatedAt: result.updatedAt,
     deletedAt: null,

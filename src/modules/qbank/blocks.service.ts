@@ -65,7 +65,8 @@ export function logNewBlock(studentId: string, body: CreateBlockBody, now: Date)
       status: 201,
       body: writtenBlock(studentId, block, FILLED_BY_THE_STATEMENT),
     }
-    const result = await insertNewBlock(db, studentId, block, completion)
+    const event = eventPayload(studentId, FILLED_BY_THE_STATEMENT.blockId, block)
+    const result = await insertNewBlock(db, studentId, block, event, completion)
     return result && { status: 201, body: writtenBlock(studentId, block, result) }
   }
 }
