@@ -166,7 +166,7 @@ function isDatabaseUnavailable(err: PgLikeError): boolean {
 }
 
 /** Drizzle wraps driver errors ("Failed query: ..."); the driver's error is the cause. */
-function driverError(err: unknown): PgLikeError | undefined {
+export function driverError(err: unknown): PgLikeError | undefined {
   let current: unknown = err
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
     const candidate = current as PgLikeError & { cause?: unknown }

@@ -35,7 +35,7 @@ export interface AnalyticsTarget {
 
 /**
  * Everything the engine needs for a set of students, each as of its own day, in one SQL statement
- * of eight aggregate parts whatever the number of students or the length of their histories: sums
+ * of nine parts (eight aggregates and the data versions) whatever the number of students or the length of their histories: sums
  * happen in PostgreSQL, grouped by student, never in a loop over rows or students. One statement
  * is one snapshot, so every figure sees the same data.
  * Only data up to the end of each student's `asOf` counts; deleted rows never do.
@@ -44,9 +44,23 @@ export async function loadAnalyticsInputs(
   db: Db,
   targets: readonly AnalyticsTarget[],
 ): Promise<Map<string, AnalyticsInput>> {
+  const loaded = await loadVersionedAnalyticsInputs(db, targets)
+  return new Map([...loaded].map(([id, { input }]) => [id, input]))
+}
+
+/**
+ * loadAnalyticsInputs, each input with the student's data version read in the same snapshot
+ * (student_data_versions): a result computed from the input is current while the version is.
+ */
+export async function loadVersionedAnalyticsInputs(
+  db: Db,
+  targets: readonly AnalyticsTarget[],
+): Promise<Map<string, { input: AnalyticsInput; dataVersion: number }>> {
   if (targets.length === 0) return new Map()
   const [all] = await queryRows<AnalyticsRows>(db, analyticsStatement(targets, 'batch').statement)
-  return inputsFrom(targets, all)
+  const inputs = inputsFrom(targets, all)
+  const versions = new Map((all?.versions ?? []).map((v) => [v.student_id, Number(v.version)]))
+  return new Map([...inputs].map(([id, input]) => [id, { input, dataVersion: versions.get(id) ?? 0 }]))
 }
 
 /**
@@ -420,6 +434,13 @@ export function analyticsStatement(targets: readonly AnalyticsTarget[], form: 'o
           order by 1, 2, 3`,
   )
 
+  // The data version of each student (migration 0007), from the same snapshot as every figure.
+  const versions = part<{ student_id: string; version: number | string }>(
+    sql`select s.student_id,
+              (select coalesce(sum(v.version), 0) from student_data_versions v where v.student_id = s.student_id) as version
+            from s`,
+  )
+
   // One statement: one snapshot for every part (no transaction needed), one round trip. Each part
   // comes back as a JSON array, in a fixed order.
   const statement = sql`with s as (
@@ -435,10 +456,11 @@ export function analyticsStatement(targets: readonly AnalyticsTarget[], form: 'o
       (select coalesce(json_agg(t order by t.student_id, t.key), '[]') from (${subjects.query}) t) as subjects,
       (select coalesce(json_agg(t order by t.student_id, t.topic), '[]') from (${topics.query}) t) as topics,
       (select coalesce(json_agg(t order by t.student_id, t.taken_at, t.id), '[]') from (${assessments.query}) t) as assessments,
-      (select coalesce(json_agg(t order by t.student_id, t.date, t.type), '[]') from (${activities.query}) t) as activities`
+      (select coalesce(json_agg(t order by t.student_id, t.date, t.type), '[]') from (${activities.query}) t) as activities,
+      (select coalesce(json_agg(t order by t.student_id), '[]') from (${versions.query}) t) as versions`
   return {
     statement,
-    parts: { profiles, usage, daily, systems, subjects, topics, assessments, activities },
+    parts: { profiles, usage, daily, systems, subjects, topics, assessments, activities, versions },
   }
 }
 
