@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
-import { type Db, queryRows } from '../db/client.js'
+import { type Db, queryRowsPrepared } from '../db/client.js'
 import { isPublicRoute } from './auth.js'
 import { Problem } from './errors.js'
 
@@ -18,8 +18,10 @@ export async function countHit(
   windowMs: number,
 ): Promise<{ current: number; ttl: number }> {
   const seconds = windowMs / 1000
-  const [row] = await queryRows<{ hits: number; ttl_ms: number | string }>(
+  // Prepared: it runs on every request.
+  const [row] = await queryRowsPrepared<{ hits: number; ttl_ms: number | string }>(
     db,
+    'rate_limit_hit',
     sql`insert into rate_limit_counters as c (key, window_start, hits)
         values (${key}, to_timestamp(floor(extract(epoch from now()) / ${seconds}) * ${seconds}), 1)
         on conflict (key) do update set

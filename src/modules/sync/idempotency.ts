@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
-import type { Db, Tx } from '../../db/client.js'
+import { type Db, queryRowsPrepared, type Tx } from '../../db/client.js'
 import { callerOf } from '../../http/auth.js'
 import { badRequest, conflict, unprocessable } from '../../http/errors.js'
 import { idempotencyKeys } from './sync.tables.js'
@@ -84,23 +84,17 @@ export async function runIdempotent(
     return { ...(fast ?? (await db.transaction(work))), replayed: false }
   }
 
-  const claimed = await db
-    .insert(idempotencyKeys)
-    .values({ userId: ctx.userId, key, requestHash: ctx.fingerprint })
-    .onConflictDoUpdate({
-      target: [idempotencyKeys.userId, idempotencyKeys.key],
-      set: {
-        requestHash: ctx.fingerprint,
-        lockedAt: sql`now()`,
-        createdAt: sql`now()`,
-        responseStatus: null,
-        responseBody: null,
-        completedAt: null,
-      },
-      setWhere: sql`(${idempotencyKeys.completedAt} is null and ${idempotencyKeys.lockedAt} < now() - ${STALE_CLAIM})
-        or ${idempotencyKeys.createdAt} < now() - ${RETENTION}`,
-    })
-    .returning({ key: idempotencyKeys.key })
+  // Prepared: every keyed write starts with this statement.
+  const claimed = await queryRowsPrepared<{ key: string }>(
+    db,
+    'idempotency_claim',
+    sql`insert into idempotency_keys as k (user_id, key, request_hash)
+        values (${ctx.userId}, ${key}, ${ctx.fingerprint})
+        on conflict (user_id, key) do update set request_hash = excluded.request_hash, locked_at = now(),
+          created_at = now(), response_status = null, response_body = null, completed_at = null
+        where (k.completed_at is null and k.locked_at < now() - ${STALE_CLAIM}) or k.created_at < now() - ${RETENTION}
+        returning k.key`,
+  )
 
   if (claimed.length === 0) {
     const [existing] = await db

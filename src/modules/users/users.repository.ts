@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
-import type { Db, Tx } from '../../db/client.js'
+import { type Db, queryRowsPrepared, type Tx } from '../../db/client.js'
 import { generateToken, hashToken } from './tokens.js'
 import { apiTokens, type Role, type Scope, users } from './users.table.js'
 
@@ -100,18 +100,14 @@ export async function findToken(db: Db | Tx, tokenId: string) {
  * a revoked token must stop working at once, in every process.
  */
 export async function findCallerByToken(db: Db, secret: string): Promise<Caller | undefined> {
-  const [row] = await db
-    .select({
-      userId: users.id,
-      role: users.role,
-      name: users.name,
-      timezone: users.timezone,
-      tokenId: apiTokens.id,
-      scopes: apiTokens.scopes,
-    })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, hashToken(secret)), isNull(apiTokens.revokedAt)))
+  // Prepared: every authenticated request starts with it.
+  const [row] = await queryRowsPrepared<Caller>(
+    db,
+    'caller_by_token',
+    sql`select u.id as "userId", u.role, u.name, u.timezone, t.id as "tokenId", t.scopes
+        from api_tokens t join users u on u.id = t.user_id
+        where t.token_hash = ${hashToken(secret)} and t.revoked_at is null`,
+  )
   return row
 }
 
