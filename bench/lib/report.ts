@@ -145,7 +145,9 @@ function notes(row: RowReport): string {
     const seeding = row.runs.map((r) => sec(r.seedingSec)).join(' + ')
     return `${runs.join('; ')}; seeding ${seeding}`
   }
-  const parts: string[] = [`${row.ours.connections} connections`]
+  const parts: string[] = [
+    `${row.ours.connections} connection${row.ours.connections === 1 ? '' : 's'}${row.ours.connections === 1 ? ', one request at a time' : ''}`,
+  ]
   if (row.bare) parts.push(`bare p50 ${ms(row.bare.latencyMs.p50)}, p99 ${ms(row.bare.latencyMs.p99)}`)
   if (row.bareNote) parts.push(row.bareNote)
   if (row.seedingSec !== undefined) parts.push(`seeding ${sec(row.seedingSec)}`)

@@ -236,6 +236,16 @@ describe('stored dashboard figures', () => {
     expect(queries - before).toBe(warm)
   })
 
+  test('a revoked grant hides the mentee at once, whatever is stored', async () => {
+    const s = await setUp()
+    await dashboardRow(s.advisor)
+    const revoked = await t.http.delete(`/v1/students/me/advisors/${s.advisor.id}`).set(s.student.auth)
+    expect(revoked.status).toBe(204)
+    const res = await t.http.get('/v1/advisors/me/mentees').set(s.advisor.auth)
+    expect(res.status).toBe(200)
+    expect(res.body.data).toEqual([])
+  })
+
   test('deleting a student removes its stored figures and version with it', async () => {
     const s = await setUp()
     await dashboardRow(s.advisor)
