@@ -1,7 +1,7 @@
 import etag from '@fastify/etag'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { requireCaller, resolveCaller } from './http/auth.js'
@@ -17,6 +17,7 @@ import {
 import { registerDocs, registerOpenapi } from './http/openapi.js'
 import { registerRateLimit } from './http/rate-limit.js'
 import { studentAccessHook } from './http/student-access.js'
+import { responseSerializer } from './http/response-serializer.js'
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js'
 import { mergeAnalyticsConfig } from './modules/analytics/config.js'
 import { menteesRoutes } from './modules/advisors/mentees.routes.js'
@@ -64,7 +65,7 @@ export async function buildApp({
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
-  app.setSerializerCompiler(serializerCompiler)
+  app.setSerializerCompiler(responseSerializer({ verify: config.NODE_ENV !== 'production' }))
   app.setErrorHandler(problemHandler)
   app.setNotFoundHandler(notFoundHandler)
   registerDraining(app)
