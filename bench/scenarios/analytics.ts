@@ -65,7 +65,7 @@ export const analytics: Scenario = {
         kind: 'http',
         name: 'GET analytics (3,000 blocks)',
         description:
-          'GET /v1/students/{id}/analytics for a seedHeavyStudent student (3,000 blocks × 22 systems, 30 assessments, 200 activities), no If-None-Match; bare runs the same analytics statement (eight aggregate parts) and returns its row',
+          'GET /v1/students/{id}/analytics for a seedHeavyStudent student (3,000 blocks × 22 systems, 30 assessments, 200 activities), no If-None-Match; bare runs the same analytics statement (eight aggregate parts and the data version) and returns its row',
         targets: { maxP50Ms: 25 },
         ours,
         bare,

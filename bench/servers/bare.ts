@@ -132,7 +132,7 @@ async function main() {
     async (req) => {
       const tz = req.query.tz ?? 'UTC'
       const asOf = req.query.asOf ?? todayIn(tz)
-      // Exactly the SQL the service runs (one statement, eight aggregate parts), prepared as it is.
+      // Exactly the SQL the service runs (one statement: eight aggregate parts and the data version), prepared as it is.
       const { sql: text, params } = dialect.sqlToQuery(
         analyticsStatement([{ studentId: req.params.studentId, timezone: tz, asOf }], 'one').statement,
       )

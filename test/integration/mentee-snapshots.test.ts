@@ -9,7 +9,11 @@ import { describe, expect, test } from 'vitest'
 import { queryRows } from '../../src/db/client.js'
 import { advisorGrants } from '../../src/db/schema.js'
 import { listMentees, menteeRow } from '../../src/modules/advisors/mentees.service.js'
-import { loadAnalyticsInput, todayIn } from '../../src/modules/analytics/analytics.repository.js'
+import {
+  loadAnalyticsInput,
+  loadVersionedAnalyticsInputs,
+  todayIn,
+} from '../../src/modules/analytics/analytics.repository.js'
 import { DEFAULT_ANALYTICS_CONFIG, mergeAnalyticsConfig } from '../../src/modules/analytics/config.js'
 import { computeAnalytics } from '../../src/modules/analytics/engine.js'
 import { useTestApp } from '../helpers/app.js'
@@ -234,6 +238,28 @@ describe('stored dashboard figures', () => {
     before = queries
     expect((await dashboardRow(s.advisor)).pace7).toBe(MARKER)
     expect(queries - before).toBe(warm)
+  })
+
+  test('the batched load reports the version and the stored time zone from its own snapshot', async () => {
+    const s = await setUp()
+    const moved = await t.http
+      .patch('/v1/students/me/profile')
+      .set(s.student.auth)
+      .send({ timezone: 'Asia/Kolkata' })
+    expect(moved.status).toBe(200)
+    const [before] = await queryRows<{ version: string | number }>(
+      t.database.db,
+      sql`select coalesce(sum(version), 0) as version from student_data_versions where student_id = ${s.student.id}`,
+    )
+    // A caller that read an older time zone: the result says which one is stored now.
+    const asOf = todayIn('UTC', new Date())
+    const loaded = await loadVersionedAnalyticsInputs(t.database.db, [
+      { studentId: s.student.id, timezone: 'UTC', asOf },
+    ])
+    expect(loaded.get(s.student.id)).toMatchObject({
+      dataVersion: Number(before?.version),
+      timezone: 'Asia/Kolkata',
+    })
   })
 
   test('a revoked grant hides the mentee at once, whatever is stored', async () => {

@@ -136,6 +136,8 @@ async function menteeRows(
         ...computed
       } = menteeRow({ id: target.studentId, name: '' }, computeAnalytics(entry.input, config))
       figures.set(target.studentId, computed)
+      // The time zone changed after the first query: these figures answer this read, not the next.
+      if (entry.timezone !== target.timezone) return []
       return [
         {
           student_id: target.studentId,

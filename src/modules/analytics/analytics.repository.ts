@@ -35,9 +35,9 @@ export interface AnalyticsTarget {
 
 /**
  * Everything the engine needs for a set of students, each as of its own day, in one SQL statement
- * of nine parts (eight aggregates and the data versions) whatever the number of students or the length of their histories: sums
- * happen in PostgreSQL, grouped by student, never in a loop over rows or students. One statement
- * is one snapshot, so every figure sees the same data.
+ * of nine parts (eight aggregates and the data versions) whatever the number of students or the
+ * length of their histories: sums happen in PostgreSQL, grouped by student, never in a loop over
+ * rows or students. One statement is one snapshot, so every figure sees the same data.
  * Only data up to the end of each student's `asOf` counts; deleted rows never do.
  */
 export async function loadAnalyticsInputs(
@@ -49,18 +49,24 @@ export async function loadAnalyticsInputs(
 }
 
 /**
- * loadAnalyticsInputs, each input with the student's data version read in the same snapshot
- * (student_data_versions): a result computed from the input is current while the version is.
+ * loadAnalyticsInputs, each input with the student's data version and stored time zone, read in
+ * the same snapshot: a result computed from the input is current while the version is, provided
+ * the target's time zone was the stored one.
  */
 export async function loadVersionedAnalyticsInputs(
   db: Db,
   targets: readonly AnalyticsTarget[],
-): Promise<Map<string, { input: AnalyticsInput; dataVersion: number }>> {
+): Promise<Map<string, { input: AnalyticsInput; dataVersion: number; timezone: string | null }>> {
   if (targets.length === 0) return new Map()
   const [all] = await queryRows<AnalyticsRows>(db, analyticsStatement(targets, 'batch').statement)
   const inputs = inputsFrom(targets, all)
-  const versions = new Map((all?.versions ?? []).map((v) => [v.student_id, Number(v.version)]))
-  return new Map([...inputs].map(([id, input]) => [id, { input, dataVersion: versions.get(id) ?? 0 }]))
+  const versions = new Map((all?.versions ?? []).map((v) => [v.student_id, v]))
+  return new Map(
+    [...inputs].map(([id, input]) => {
+      const v = versions.get(id)
+      return [id, { input, dataVersion: Number(v?.version ?? 0), timezone: v?.timezone ?? null }]
+    }),
+  )
 }
 
 /**
@@ -209,7 +215,8 @@ export type AnalyticsRows = { [K in keyof AnalyticsParts]: AnalyticsParts[K]['ro
 
 /**
  * The one statement behind loadAnalyticsInputs (for at least one target): one row whose columns
- * are the eight parts. Exported for the benchmark's bare server, which runs exactly this SQL.
+ * are its parts (eight aggregates and the data versions). Exported for the benchmark's bare
+ * server, which runs exactly this SQL.
  */
 export function analyticsStatement(targets: readonly AnalyticsTarget[], form: 'one' | 'batch') {
   // One student: its values as parameters of a one-row VALUES, so the planner knows it reads one
@@ -435,9 +442,12 @@ export function analyticsStatement(targets: readonly AnalyticsTarget[], form: 'o
   )
 
   // The data version of each student (migration 0007), from the same snapshot as every figure.
-  const versions = part<{ student_id: string; version: number | string }>(
+  // With the student's time zone as stored now: a result computed with another one (changed since
+  // the caller read it) is not current, whatever the version says.
+  const versions = part<{ student_id: string; version: number | string; timezone: string | null }>(
     sql`select s.student_id,
-              (select coalesce(sum(v.version), 0) from student_data_versions v where v.student_id = s.student_id) as version
+              (select coalesce(sum(v.version), 0) from student_data_versions v where v.student_id = s.student_id) as version,
+              (select u.timezone from users u where u.id = s.student_id) as timezone
             from s`,
   )
 
