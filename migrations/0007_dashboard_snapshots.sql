@@ -49,68 +49,22 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
-CREATE TRIGGER blocks_version_insert AFTER INSERT ON blocks
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER blocks_version_update AFTER UPDATE ON blocks
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER blocks_version_delete AFTER DELETE ON blocks
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER block_systems_version_insert AFTER INSERT ON block_systems
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER block_systems_version_update AFTER UPDATE ON block_systems
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER block_systems_version_delete AFTER DELETE ON block_systems
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER block_subjects_version_insert AFTER INSERT ON block_subjects
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER block_subjects_version_update AFTER UPDATE ON block_subjects
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER block_subjects_version_delete AFTER DELETE ON block_subjects
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER assessments_version_insert AFTER INSERT ON assessments
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER assessments_version_update AFTER UPDATE ON assessments
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER assessments_version_delete AFTER DELETE ON assessments
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER activities_version_insert AFTER INSERT ON activities
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER activities_version_update AFTER UPDATE ON activities
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER activities_version_delete AFTER DELETE ON activities
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER student_profiles_version_insert AFTER INSERT ON student_profiles
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER student_profiles_version_update AFTER UPDATE ON student_profiles
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER student_profiles_version_delete AFTER DELETE ON student_profiles
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER student_qbanks_version_insert AFTER INSERT ON student_qbanks
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER student_qbanks_version_update AFTER UPDATE ON student_qbanks
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
---> statement-breakpoint
-CREATE TRIGGER student_qbanks_version_delete AFTER DELETE ON student_qbanks
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed();
+-- The same three statement triggers on every table keyed by student_id that the engine reads.
+DO $$
+DECLARE
+  tbl text;
+BEGIN
+  FOREACH tbl IN ARRAY ARRAY['blocks', 'block_systems', 'block_subjects', 'assessments', 'activities',
+                             'student_profiles', 'student_qbanks'] LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed()', tbl || '_version_insert', tbl);
+    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed()', tbl || '_version_update', tbl);
+    EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION student_rows_changed()', tbl || '_version_delete', tbl);
+  END LOOP;
+END;
+$$;
 --> statement-breakpoint
 -- The engine reads the student's time zone (its days) and role from the user row.
 CREATE FUNCTION user_analytics_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -123,29 +77,3 @@ $$;
 CREATE TRIGGER users_version_update AFTER UPDATE OF timezone, role ON users FOR EACH ROW
   WHEN ((OLD.timezone, OLD.role) IS DISTINCT FROM (NEW.timezone, NEW.role))
   EXECUTE FUNCTION user_analytics_changed();
---> statement-breakpoint
--- After a bulk load with triggers off (the benchmark's seed), no stored dashboard figure can be
--- trusted: rebuilding the running totals also drops them.
-CREATE OR REPLACE FUNCTION rebuild_running_totals() RETURNS void LANGUAGE sql AS $$
-  DELETE FROM mentee_snapshots;
-  DELETE FROM student_source_totals;
-  DELETE FROM student_topic_totals;
-  DELETE FROM student_system_totals;
-  DELETE FROM student_subject_totals;
-  INSERT INTO student_source_totals (student_id, source, shard, blocks, questions, correct, new_questions,
-      first_pass_questions, first_pass_correct, review_questions)
-  SELECT b.student_id, b.source, 0, count(*), sum(b.question_count), sum(b.correct_count), sum(b.new_question_count),
-         coalesce(sum(b.question_count) FILTER (WHERE b.pass = 'first'), 0),
-         coalesce(sum(b.correct_count) FILTER (WHERE b.pass = 'first'), 0),
-         coalesce(sum(b.question_count) FILTER (WHERE b.pass = 'review'), 0)
-    FROM blocks b WHERE b.deleted_at IS NULL GROUP BY 1, 2;
-  INSERT INTO student_topic_totals (student_id, topic, shard, attempted, correct)
-  SELECT b.student_id, topic, 0, sum(b.question_count), sum(b.correct_count)
-    FROM blocks b CROSS JOIN LATERAL unnest(b.topics) AS topic WHERE b.deleted_at IS NULL GROUP BY 1, 2;
-  INSERT INTO student_system_totals (student_id, system, shard, attempted, correct)
-  SELECT x.student_id, x.system, 0, sum(x.total), sum(x.correct)
-    FROM block_systems x JOIN blocks b ON b.id = x.block_id AND b.deleted_at IS NULL GROUP BY 1, 2;
-  INSERT INTO student_subject_totals (student_id, subject, shard, attempted, correct)
-  SELECT x.student_id, x.subject, 0, sum(x.total), sum(x.correct)
-    FROM block_subjects x JOIN blocks b ON b.id = x.block_id AND b.deleted_at IS NULL GROUP BY 1, 2;
-$$;

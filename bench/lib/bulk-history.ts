@@ -241,8 +241,12 @@ export async function bulkWriteStudents(
     inFlight.catch(() => undefined)
   }
   await inFlight
-  // With triggers off, the running totals (migration 0005) were not kept: recompute them from the rows.
-  if (skipTriggers) await db.execute(sql`select rebuild_running_totals()`)
+  // With triggers off, the running totals (migration 0005) were not kept: recompute them from the
+  // rows. Nor were the data versions (0007), so no stored dashboard figure can be trusted: drop them.
+  if (skipTriggers) {
+    await db.execute(sql`select rebuild_running_totals()`)
+    await db.execute(sql`delete from mentee_snapshots`)
+  }
   return { ids, counts }
 }
 
