@@ -21,11 +21,13 @@ import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import { type BenchDatabase, benchDatabaseName, createBenchDatabase, createStudent } from './lib/database.js'
 import { stopCheckinRun } from './lib/checkins.js'
+import { cpuPerRequest, cpuSnapshot, postgresIsLocal } from './lib/cpu.js'
 import { postEach } from './lib/http.js'
 import { startJanitor } from './lib/janitor.js'
 import { runLoad, stopAllLoads } from './lib/load.js'
 import {
   describeMachine,
+  formatCpu,
   formatMachine,
   formatTable,
   judgeRow,
@@ -131,6 +133,7 @@ async function main(): Promise<number> {
     log(`ours on ${ours.url} (pid ${ours.pid}), bare on ${bare.url} (pid ${bare.pid})`)
     checkInterrupted()
 
+    const countPostgres = postgresIsLocal(settings.baseUrl)
     const ctx: ScenarioContext = {
       settings,
       ours,
@@ -143,7 +146,9 @@ async function main(): Promise<number> {
         if (settings.warmupSec > 0)
           await settle(await runLoad(server.url, request, { durationSec: settings.warmupSec, connections }))
         checkInterrupted()
+        const before = cpuSnapshot(server.pid, { postgres: countPostgres })
         const result = await runLoad(server.url, request, { durationSec: settings.durationSec, connections })
+        result.cpu = cpuPerRequest(before, server.pid, result.responses, { postgres: countPostgres })
         await settle(result)
         checkInterrupted()
         log(
@@ -151,7 +156,8 @@ async function main(): Promise<number> {
             `p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${connections} connections, ` +
             `${JSON.stringify(result.statusCodes)}` +
             (result.errors > 0 ? `, ${result.errors} errors` : '') +
-            (result.timeouts > 0 ? `, ${result.timeouts} timeouts` : ''),
+            (result.timeouts > 0 ? `, ${result.timeouts} timeouts` : '') +
+            (result.cpu ? `; CPU per request ${formatCpu(result.cpu)}` : ''),
         )
         return result
       },

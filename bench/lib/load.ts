@@ -1,4 +1,5 @@
 import autocannon, { type Instance, type Request, type Result } from 'autocannon'
+import type { CpuPerRequest } from './cpu.js'
 
 export interface LoadRequest {
   method: 'GET' | 'POST'
@@ -24,6 +25,8 @@ export interface LoadResult {
   durationSec: number
   /** Concurrent keep-alive connections of the run. */
   connections: number
+  /** Where the run's CPU went, per response (set by the runner around measured runs; null if unknown). */
+  cpu?: CpuPerRequest | null
 }
 
 const running = new Set<Instance>()

@@ -3,6 +3,7 @@ import os from 'node:os'
 import { dirname } from 'node:path'
 import { format, resolveConfig } from 'prettier'
 import type { BatchRow, BenchRow, HttpRow, Targets } from '../scenarios/types.js'
+import type { CpuPerRequest } from './cpu.js'
 import type { Settings } from './settings.js'
 
 export interface Machine {
@@ -133,6 +134,12 @@ export function describeTargets(targets: Targets, row?: BenchRow): string {
   return parts.length > 0 ? parts.join(', ') : '—'
 }
 
+/** "server 2.3 + PostgreSQL 4.5 + load 0.5 ms (machine 93% busy)" */
+export function formatCpu(cpu: CpuPerRequest): string {
+  const postgres = cpu.postgresMs === null ? '' : ` + PostgreSQL ${cpu.postgresMs}`
+  return `server ${cpu.serverMs}${postgres} + load ${cpu.loadGeneratorMs} ms (machine ${cpu.machineBusyPct}% busy)`
+}
+
 function notes(row: RowReport): string {
   if (row.kind === 'batch') {
     const last = row.runs.at(-1)
@@ -150,6 +157,11 @@ function notes(row: RowReport): string {
   ]
   if (row.bare) parts.push(`bare p50 ${ms(row.bare.latencyMs.p50)}, p99 ${ms(row.bare.latencyMs.p99)}`)
   if (row.bareNote) parts.push(row.bareNote)
+  if (row.ours.cpu)
+    parts.push(
+      `CPU per request: ours ${formatCpu(row.ours.cpu)}` +
+        (row.bare?.cpu ? `, bare ${formatCpu(row.bare.cpu)}` : ''),
+    )
   if (row.seedingSec !== undefined) parts.push(`seeding ${sec(row.seedingSec)}`)
   return parts.join('; ')
 }

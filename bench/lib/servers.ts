@@ -21,7 +21,9 @@ const exited = (child: ChildProcess) => child.exitCode !== null || child.signalC
  */
 export async function startServer(name: string, env: Record<string, string>): Promise<ServerHandle> {
   const script = fileURLToPath(new URL(`../servers/${name}.ts`, import.meta.url))
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // BENCH_SERVER_NODE_ARGS: extra Node flags for both servers, e.g. --cpu-prof --cpu-prof-dir=prof
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
