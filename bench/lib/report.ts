@@ -92,7 +92,7 @@ function judgeBatch(row: BatchRow): Verdict {
   const growth = memoryGrowth(row)
   if (targets.maxMemoryGrowth !== undefined) {
     if (!growth) failures.push('memory not compared (one run)')
-    else if (growth.heap === null) failures.push('live heap unknown (no --trace-gc output)')
+    else if (growth.heap === null) failures.push('live heap unknown (gc() not exposed)')
     else if (growth.rss > targets.maxMemoryGrowth || growth.heap > targets.maxMemoryGrowth)
       failures.push(
         `memory grew ×${growth.rss.toFixed(2)} RSS, ×${growth.heap.toFixed(2)} live heap > ×${targets.maxMemoryGrowth}`,

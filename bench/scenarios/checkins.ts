@@ -90,7 +90,7 @@ export const checkins: Scenario = {
           `check-ins over ${size.toLocaleString('en-US')} students: ${report.seconds.toFixed(1)} s ` +
             `(${Math.round(run.studentsPerSec)}/s), ${JSON.stringify(report.result)}, ` +
             `peak RSS ${Math.round(run.peak.rssMiB)} MiB, heap used ${Math.round(run.peak.heapUsedMiB)} MiB, ` +
-            `live heap ${Math.round(run.peak.liveHeapMiB ?? 0)} MiB after ${run.fullGcs} full GCs ` +
+            `live heap ${Math.round(run.peak.liveHeapMiB ?? 0)} MiB (largest of ${run.fullGcs} forced full GCs) ` +
             `(baseline RSS ${Math.round(run.baseline.rssMiB)} MiB, heap ${Math.round(run.baseline.heapUsedMiB)} MiB)`,
         )
       }
