@@ -35,11 +35,11 @@ async function main() {
       peak.heapUsedBytes = Math.max(peak.heapUsedBytes, m.heapUsed)
       samples++
     }
-    const liveHeapBytes: number[] = []
+    const liveHeapSamplesBytes: number[] = []
     const liveHeap = () => {
       if (!globalThis.gc) return
       globalThis.gc()
-      liveHeapBytes.push(process.memoryUsage().heapUsed)
+      liveHeapSamplesBytes.push(process.memoryUsage().heapUsed)
     }
     const timer = setInterval(sample, 10)
     const liveTimer = setInterval(liveHeap, LIVE_HEAP_EVERY_MS)
@@ -59,7 +59,7 @@ async function main() {
       baseline,
       peak,
       retainedHeapUsedBytes,
-      liveHeapBytes,
+      liveHeapSamplesBytes,
       samples,
     }
     await new Promise<void>((resolve, reject) =>

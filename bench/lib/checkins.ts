@@ -15,13 +15,13 @@ export interface CheckinRunReport {
   /** Heap used after a full GC once the run is over: what it left behind (bytes). */
   retainedHeapUsedBytes: number
   /** Heap used right after each full GC forced during the run, one every LIVE_HEAP_EVERY_MS (bytes). */
-  liveHeapBytes: number[]
+  liveHeapSamplesBytes: number[]
   samples: number
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-export interface CheckinRun extends Omit<CheckinRunReport, 'liveHeapBytes'> {
+export interface CheckinRun extends CheckinRunReport {
   /**
    * The largest heap left alive by the full GCs forced during the run (and the one at its end), in
    * bytes: what the run holds at once, garbage excluded. null when gc() was not exposed.
@@ -62,12 +62,11 @@ export async function runCheckinsInChild(url: string, now: Date): Promise<Checki
         else reject(new Error(`check-in run exited with code ${code}, signal ${signal}, no report`))
       })
     })
-    const { liveHeapBytes, ...rest } = report
+    const samples = report.liveHeapSamplesBytes
     return {
-      ...rest,
-      fullGcs: liveHeapBytes.length,
-      liveHeapBytes:
-        liveHeapBytes.length === 0 ? null : Math.max(...liveHeapBytes, report.retainedHeapUsedBytes),
+      ...report,
+      fullGcs: samples.length,
+      liveHeapBytes: samples.length === 0 ? null : Math.max(...samples, report.retainedHeapUsedBytes),
     }
   } finally {
     running = undefined
