@@ -140,6 +140,34 @@ export function formatCpu(cpu: CpuPerRequest): string {
   return `server ${cpu.serverMs}${postgres} + load ${cpu.loadGeneratorMs} ms (machine ${cpu.machineBusyPct}% busy)`
 }
 
+/**
+ * The throughput a latency target needs under the bench's closed-loop load: each connection sends
+ * its next request when the last one answers, so the mean latency is connections ÷ req/s (Little's
+ * law). A p99 of X ms keeps the mean under X unless the slowest 1% are extreme outliers, so the
+ * target needs about this many req/s whatever the server does per request.
+ */
+export function reqPerSecForLatency(connections: number, latencyMs: number): number {
+  return (connections * 1000) / latencyMs
+}
+
+/**
+ * "p99 ≤ 50 ms at 50 connections needs about ≥ 1,000 req/s (…), 74% of bare here": says whether the
+ * p99 target is within reach of the machine at all, measured by what the bare server did on it.
+ * Null when the row has no p99 target or runs one request at a time.
+ */
+export function latencyFloor(row: HttpRow): string | null {
+  const { maxP99Ms } = row.targets
+  const { connections } = row.ours
+  if (maxP99Ms === undefined || connections < 2) return null
+  const needed = reqPerSecForLatency(connections, maxP99Ms)
+  const head = `p99 ≤ ${maxP99Ms} ms at ${connections} connections needs about ≥ ${int(needed)} req/s (mean latency = connections ÷ req/s)`
+  if (!row.bare) return head
+  const bare = row.bare.requestsPerSec
+  return needed > bare
+    ? `${head}, more than bare's ${int(bare)} here`
+    : `${head}, ${pct(needed / bare)} of bare here`
+}
+
 function notes(row: RowReport): string {
   if (row.kind === 'batch') {
     const last = row.runs.at(-1)
@@ -157,6 +185,8 @@ function notes(row: RowReport): string {
   ]
   if (row.bare) parts.push(`bare p50 ${ms(row.bare.latencyMs.p50)}, p99 ${ms(row.bare.latencyMs.p99)}`)
   if (row.bareNote) parts.push(row.bareNote)
+  const floor = latencyFloor(row)
+  if (floor) parts.push(floor)
   if (row.ours.cpu)
     parts.push(
       `CPU per request: ours ${formatCpu(row.ours.cpu)}` +
